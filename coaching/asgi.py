@@ -1,0 +1,11 @@
+"""ASGI entry point."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+from coaching.config import load_settings_or_exit
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coaching.settings")
+load_settings_or_exit()
+application = get_asgi_application()

@@ -1,0 +1,11 @@
+"""WSGI entry point (gunicorn coaching.wsgi)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+from coaching.config import load_settings_or_exit
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coaching.settings")
+load_settings_or_exit()
+application = get_wsgi_application()

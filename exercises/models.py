@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Exercise(models.Model):
+    """One movement in the library, with its coaching content.
+
+    List fields (purpose, cues, faults, equipment, variations) hold one point
+    per line, so they stay easy to edit in the admin.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300)
+    purpose = models.TextField(help_text="Why we do it: one point per line.")
+    cues = models.TextField("coaching cues", help_text="One cue per line.")
+    faults = models.TextField("common faults", help_text="One fault per line.")
+    equipment = models.TextField(blank=True, help_text="One item per line; blank for none.")
+    variations = models.TextField(
+        "variations and regressions", blank=True, help_text="One per line."
+    )
+    is_loaded = models.BooleanField(
+        "loaded", default=False, help_text="Uses an external load (kettlebell, bar, cable, band)."
+    )
+    video_url = models.URLField(blank=True, help_text="YouTube or Vimeo link.")
+    video_start_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Second at which the technique breakdown starts."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("exercises:exercise_detail", kwargs={"slug": self.slug})
+
+    @property
+    def purpose_points(self) -> list[str]:
+        return _lines(self.purpose)
+
+    @property
+    def cue_points(self) -> list[str]:
+        return _lines(self.cues)
+
+    @property
+    def fault_points(self) -> list[str]:
+        return _lines(self.faults)
+
+    @property
+    def equipment_items(self) -> list[str]:
+        return _lines(self.equipment)
+
+    @property
+    def variation_points(self) -> list[str]:
+        return _lines(self.variations)
+
+    @property
+    def video_embed_url(self) -> str:
+        return video_embed_url(self.video_url, self.video_start_seconds)
+
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+def video_embed_url(url: str, start: int | None) -> str:
+    """The privacy-friendly embed address for a YouTube or Vimeo link, or ''."""
+    if not url:
+        return ""
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").removeprefix("www.").removeprefix("m.")
+    video_id = ""
+    if host in {"youtube.com", "youtube-nocookie.com"}:
+        if parsed.path == "/watch":
+            video_id = parse_qs(parsed.query).get("v", [""])[0]
+        elif parsed.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = parsed.path.split("/")[2]
+    elif host == "youtu.be":
+        video_id = parsed.path.lstrip("/")
+    if video_id:
+        if not _YOUTUBE_ID.match(video_id):
+            return ""
+        query = f"?start={start}" if start else ""
+        return f"https://www.youtube-nocookie.com/embed/{video_id}{query}"
+    if host == "vimeo.com":
+        vimeo_id = parsed.path.strip("/").split("/")[0]
+        if vimeo_id.isdigit():
+            fragment = f"#t={start}s" if start else ""
+            return f"https://player.vimeo.com/video/{vimeo_id}{fragment}"
+    return ""
+
+
+class Progression(models.Model):
+    """An ordered set of stages a client works through."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageQuerySet(models.QuerySet["Stage"]):
+    def in_order(self) -> StageQuerySet:
+        return self.select_related("exercise").order_by("progression_id", "position")
+
+
+class Stage(models.Model):
+    """A position in a progression, with its prescription and gate thresholds."""
+
+    progression = models.ForeignKey(Progression, on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField(help_text="1 is the first stage.")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="stages")
+    sets = models.PositiveSmallIntegerField(default=3)
+    reps = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Repetitions per set (leave blank for a timed hold)."
+    )
+    seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Seconds per set, for held or timed exercises."
+    )
+    green_sessions_needed = models.PositiveSmallIntegerField(
+        default=3, help_text="Green sessions, on separate days, needed to be ready to progress."
+    )
+    green_max_pain = models.PositiveSmallIntegerField(
+        default=2, help_text="Highest pain during (0-10) that still counts as green."
+    )
+    amber_max_pain = models.PositiveSmallIntegerField(
+        default=5, help_text="Highest pain during (0-10) that is amber; above it is red."
+    )
+    technique_signoff_required = models.BooleanField(
+        default=False, help_text="A coach must sign off technique before a client enters."
+    )
+
+    objects = StageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["progression", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progression", "position"], name="stage_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="stage_position_from_1"),
+            models.CheckConstraint(condition=Q(sets__gte=1), name="stage_sets_positive"),
+            models.CheckConstraint(
+                condition=(Q(reps__isnull=False, reps__gte=1) & Q(seconds__isnull=True))
+                | (Q(reps__isnull=True) & Q(seconds__isnull=False, seconds__gte=1)),
+                name="stage_reps_or_seconds",
+            ),
+            models.CheckConstraint(
+                condition=Q(green_sessions_needed__gte=1), name="stage_green_sessions_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(green_max_pain__lt=F("amber_max_pain"), amber_max_pain__lte=10),
+                name="stage_pain_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.exercise.name}"
+
+    @property
+    def prescription(self) -> str:
+        if self.reps:
+            return f"{self.sets} × {self.reps} reps"
+        return f"{self.sets} × {self.seconds} s"
