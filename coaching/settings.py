@@ -161,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "coaching:home"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
@@ -184,25 +184,32 @@ STORAGES = {
     },
 }
 
-# Email: the console in development, SMTP from the environment in production.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Email (Django 6.1 mailers): SMTP when EMAIL_HOST is set, the console otherwise.
+_email_host = os.environ.get("EMAIL_HOST", "")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+            ),
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("EMAIL_PORT", 587),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+elif DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set: production needs an SMTP server to send confirmations and invites."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Studio <hello@studio.example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if not DEBUG and EMAIL_BACKEND.endswith("console.EmailBackend"):
-    raise ImproperlyConfigured(
-        "EMAIL_HOST is not set: production needs an SMTP server to send "
-        "confirmations and invites (or set EMAIL_BACKEND explicitly)."
-    )
 
 STUDIO_NAME = os.environ.get("STUDIO_NAME", "RTF Studio")
 
