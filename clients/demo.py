@@ -1,0 +1,189 @@
+"""Believable client histories for the demo studio (used by seed_demo only)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from clients.models import Client, StageAssignment, TechniqueSignoff, TrainingSession
+from exercises.models import Stage
+
+# (days ago, pain before, worst during, after, next morning or None, felt in lower back)
+Session = tuple[int, int, int, int, int | None, bool]
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    email: str
+    first_name: str
+    last_name: str
+    coach_index: int
+    position: int
+    current: list[Session]
+    signed_off: bool = False
+
+
+GREEN_RUN: list[Session] = [(9, 2, 1, 1, 1, False), (6, 1, 1, 1, 1, False), (3, 1, 0, 1, 0, False)]
+
+CLIENTS = [
+    # The documented client: two greens, and yesterday's session waits for this morning.
+    DemoClient(
+        "client@example.com",
+        "Jamie",
+        "Reid",
+        0,
+        3,
+        [(6, 3, 2, 2, 2, False), (4, 2, 2, 1, 1, False), (1, 2, 1, 1, None, False)],
+    ),
+    DemoClient("maria@example.com", "Maria", "Lopez", 0, 4, GREEN_RUN, signed_off=True),
+    DemoClient(
+        "tom@example.com",
+        "Tom",
+        "Becker",
+        0,
+        6,
+        [(8, 2, 2, 2, 2, False), (5, 2, 3, 2, 2, False), (1, 3, 7, 6, 5, True)],
+        signed_off=False,
+    ),
+    DemoClient("aisha@example.com", "Aisha", "Khan", 0, 1, [(2, 4, 3, 3, 3, False)]),
+    DemoClient("leo@example.com", "Leo", "Martin", 0, 2, GREEN_RUN),
+    DemoClient(
+        "grace@example.com",
+        "Grace",
+        "Okafor",
+        0,
+        5,
+        [(10, 2, 2, 1, 1, False), (7, 2, 4, 3, 2, False), (3, 2, 3, 2, 2, False)],
+    ),
+    DemoClient("noah@example.com", "Noah", "Williams", 0, 8, GREEN_RUN),
+    DemoClient(
+        "sofia@example.com",
+        "Sofia",
+        "Rossi",
+        1,
+        7,
+        [(12, 1, 1, 1, 1, False), (9, 1, 2, 1, 1, False), (5, 1, 1, 1, 3, False)],
+    ),
+    DemoClient("ben@example.com", "Ben", "Carter", 1, 5, GREEN_RUN, signed_off=True),
+    DemoClient(
+        "ella@example.com",
+        "Ella",
+        "Nowak",
+        1,
+        3,
+        [(20, 2, 2, 2, 2, False), (17, 2, 2, 1, 1, True)],
+    ),
+    DemoClient(
+        "omar@example.com",
+        "Omar",
+        "Haddad",
+        0,
+        2,
+        [(4, 3, 3, 3, 3, False), (2, 3, 4, 4, 3, False), (0, 3, 5, 4, None, True)],
+    ),
+    DemoClient(
+        "chloe@example.com",
+        "Chloe",
+        "Dubois",
+        1,
+        6,
+        [(3, 1, 1, 1, 1, False), (2, 1, 1, 0, 1, False)],
+        signed_off=True,
+    ),
+]
+
+
+def _at(day: date, hour: int = 18) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _session(
+    client: Client, stage: Stage, day: date, values: Session, rng: random.Random
+) -> TrainingSession:
+    _, before, during, after, next_day, lower_back = values
+    return TrainingSession(
+        client=client,
+        stage=stage,
+        performed_on=day,
+        logged_at=_at(day),
+        sets=stage.sets,
+        reps=stage.reps,
+        seconds=stage.seconds,
+        load_kg=(8 + 4 * (stage.position - 5) + rng.choice([0, 2, 4]))
+        if stage.exercise.is_loaded
+        else None,
+        pain_before=before,
+        pain_during=during,
+        pain_after=after,
+        felt_hips=True,
+        felt_hamstrings=stage.position >= 4 and rng.random() < 0.5,
+        felt_lower_back=lower_back,
+        effort=rng.randint(4, 8),
+        next_day_pain=next_day,
+        next_day_answered_at=_at(day + timedelta(days=1), 8) if next_day is not None else None,
+    )
+
+
+def build_client(spec: DemoClient, *, user: Any, coach: Any, stages: list[Stage]) -> Client:
+    """A client whose history walks up the stages to spec.position, all in the past."""
+    rng = random.Random(spec.email)
+    today = timezone.localdate()
+    weeks_per_stage = 2
+    days_at_current = max(14, max((v[0] for v in spec.current), default=0) + 2)
+    start = today - timedelta(days=days_at_current + weeks_per_stage * 7 * (spec.position - 1))
+    client = Client.objects.create(
+        user=user,
+        coach=coach,
+        progression_id=stages[0].progression_id,
+        started_on=start,
+        consented_at=_at(start, 9),
+        consent_version="2026-11",
+    )
+    sessions: list[TrainingSession] = []
+    previous: Stage | None = None
+    for stage in stages[: spec.position]:
+        index = stage.position - 1
+        entered = start + timedelta(days=weeks_per_stage * 7 * index)
+        if stage.position == spec.position:
+            entered = today - timedelta(days=days_at_current)
+        is_current = stage.position == spec.position
+        StageAssignment.objects.create(
+            client=client,
+            stage=stage,
+            from_stage=previous,
+            kind=StageAssignment.Kind.START if previous is None else StageAssignment.Kind.ADVANCE,
+            assigned_by=coach,
+            assigned_at=_at(entered, 10),
+            reason="Starting stage after the assessment"
+            if previous is None
+            else "3 of 3 green sessions",
+        )
+        if not is_current:
+            for offset in (1, 4, 8):
+                sessions.append(
+                    _session(client, stage, entered + timedelta(days=offset), GREEN_RUN[0], rng)
+                )
+            if stages[index + 1].technique_signoff_required:
+                TechniqueSignoff.objects.create(
+                    client=client,
+                    stage=stage,
+                    coach=coach,
+                    signed_at=_at(entered + timedelta(days=9), 11),
+                    note="Neutral spine throughout; hips drive the movement.",
+                )
+        else:
+            for values in spec.current:
+                sessions.append(
+                    _session(client, stage, today - timedelta(days=values[0]), values, rng)
+                )
+            if spec.signed_off:
+                TechniqueSignoff.objects.create(
+                    client=client, stage=stage, coach=coach, note="Solid hinge under control."
+                )
+        previous = stage
+    TrainingSession.objects.bulk_create(sessions)
+    return client

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.utils import timezone
+
+from clients.models import FeltIn
+from exercises.models import Stage
+
+PAIN_CHOICES = [(n, str(n)) for n in range(11)]
+EFFORT_CHOICES = [(n, str(n)) for n in range(1, 11)]
+LOG_WINDOW_DAYS = 14
+PAIN_SCALE_TEMPLATE = "clients/fields/pain_scale.html"
+
+
+def pain_field(label: str, help_text: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=PAIN_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={
+            "required": f"Choose your {label.lower()}, from 0 (none) to 10 (worst)",
+            "invalid_choice": "Pain is a whole number from 0 (none) to 10 (worst)",
+        },
+    )
+
+
+class SessionForm(forms.Form):
+    """A session at the client's current stage; load only at loaded stages."""
+
+    performed_on = forms.DateField(
+        label="Date of the session",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the session",
+            "invalid": "Enter the date as a real date, for example 25/11/2026",
+        },
+    )
+    sets = forms.IntegerField(
+        label="Sets",
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "required": "Enter how many sets you did",
+            "invalid": "Sets must be a whole number, like 3",
+            "min_value": "Sets must be at least 1",
+            "max_value": "Sets must be 20 or fewer",
+        },
+    )
+    reps = forms.IntegerField(
+        label="Reps per set",
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "required": "Enter how many reps you did in each set",
+            "invalid": "Reps must be a whole number, like 10",
+            "min_value": "Reps must be at least 1",
+            "max_value": "Reps must be 100 or fewer",
+        },
+    )
+    load_kg = forms.DecimalField(
+        label="Load (kg)",
+        min_value=Decimal("0"),
+        max_value=Decimal("500"),
+        decimal_places=1,
+        help_text="The weight you used, in kilograms, for example 12 or 12.5.",
+        error_messages={
+            "required": "Enter the load you used, in kilograms",
+            "invalid": "Load must be a number of kilograms, like 12 or 12.5",
+            "min_value": "Load cannot be negative",
+            "max_value": "Load must be 500 kg or less",
+            "max_decimal_places": "Load can have one decimal place at most, like 12.5",
+        },
+    )
+    pain_before = pain_field("Pain before", "Your back pain just before you started.")
+    pain_during = pain_field("Worst pain during", "The worst it got while you exercised.")
+    pain_after = pain_field("Pain after", "Your back pain once you had finished.")
+    felt_in = forms.TypedMultipleChoiceField(
+        label="Where did you feel the work?",
+        choices=FeltIn.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick all that apply.",
+        error_messages={
+            "required": "Tick at least one place where you felt the work",
+            "invalid_choice": "Choose from the places listed",
+        },
+    )
+    effort = forms.TypedChoiceField(
+        label="How hard was it? (optional)",
+        choices=[("", "Skip"), *EFFORT_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="1 is very easy, 10 is the hardest you could do.",
+        error_messages={"invalid_choice": "Effort is a whole number from 1 to 10"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Notes must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, stage: Stage, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        self.fields["performed_on"].initial = timezone.localdate()
+        self.fields["sets"].initial = stage.sets
+        if stage.reps:
+            self.fields["reps"].initial = stage.reps
+        else:
+            self.fields["seconds"] = forms.IntegerField(
+                label="Seconds per set",
+                min_value=1,
+                max_value=600,
+                initial=stage.seconds,
+                error_messages={
+                    "required": "Enter how many seconds you held each set",
+                    "invalid": "Seconds must be a whole number, like 30",
+                    "min_value": "Seconds must be at least 1",
+                    "max_value": "Seconds must be 600 or fewer",
+                },
+            )
+            del self.fields["reps"]
+        if not stage.exercise.is_loaded:
+            del self.fields["load_kg"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[
+                Field(name, template=PAIN_SCALE_TEMPLATE) if name.startswith("pain_") else name
+                for name in self.fields
+            ]
+        )
+
+    def clean_performed_on(self) -> Any:
+        value = self.cleaned_data["performed_on"]
+        today = timezone.localdate()
+        if value > today:
+            raise forms.ValidationError("The date of the session cannot be in the future")
+        if value < today - timedelta(days=LOG_WINDOW_DAYS):
+            raise forms.ValidationError(
+                f"You can log sessions from the last {LOG_WINDOW_DAYS} days only; "
+                "ask your coach to add older ones"
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Load is only asked for at loaded stages; ignore anything posted otherwise.
+        if not self.stage.exercise.is_loaded:
+            data.pop("load_kg", None)
+        return data
+
+    def session_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        felt = set(data["felt_in"])
+        return {
+            "performed_on": data["performed_on"],
+            "sets": data["sets"],
+            "reps": data.get("reps"),
+            "seconds": data.get("seconds"),
+            "load_kg": data.get("load_kg"),
+            "pain_before": data["pain_before"],
+            "pain_during": data["pain_during"],
+            "pain_after": data["pain_after"],
+            "felt_hips": FeltIn.HIPS in felt,
+            "felt_hamstrings": FeltIn.HAMSTRINGS in felt,
+            "felt_lower_back": FeltIn.LOWER_BACK in felt,
+            "felt_elsewhere": FeltIn.ELSEWHERE in felt,
+            "effort": data.get("effort"),
+            "notes": data.get("notes", ""),
+        }
+
+    @classmethod
+    def initial_from(cls, session: Any) -> dict[str, Any]:
+        return {
+            "performed_on": session.performed_on,
+            "sets": session.sets,
+            "reps": session.reps,
+            "seconds": session.seconds,
+            "load_kg": session.load_kg,
+            "pain_before": session.pain_before,
+            "pain_during": session.pain_during,
+            "pain_after": session.pain_after,
+            "felt_in": session.felt_in,
+            "effort": session.effort,
+            "notes": session.notes,
+        }
+
+
+class CheckInForm(forms.Form):
+    session = forms.IntegerField(widget=forms.HiddenInput)
+    pain = pain_field("Back pain this morning", "")

@@ -1,0 +1,370 @@
+"""Reads and writes for a client's program. Each write is one transaction.
+
+Views and the admin call these; they never write models directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from clients.models import (
+    CONSENT_VERSION,
+    Client,
+    Prescription,
+    SessionRevision,
+    StageAssignment,
+    TechniqueSignoff,
+    TrainingSession,
+)
+from clients.progression import Evaluation, NextStage, Status, Thresholds, evaluate
+from exercises.models import Stage
+
+CORRECTABLE_FIELDS = [
+    "performed_on",
+    "sets",
+    "reps",
+    "seconds",
+    "load_kg",
+    "pain_before",
+    "pain_during",
+    "pain_after",
+    "felt_hips",
+    "felt_hamstrings",
+    "felt_lower_back",
+    "felt_elsewhere",
+    "effort",
+    "notes",
+]
+
+
+class ProgramError(Exception):
+    """A rule of the program refused the action; the message is for people."""
+
+
+@dataclass
+class Program:
+    """Where a client stands: the current stage, its sessions and the gate's verdict."""
+
+    client: Client
+    assignment: StageAssignment
+    stages: list[Stage]
+    stage: Stage
+    next_stage: Stage | None
+    previous_stage: Stage | None
+    sessions: list[TrainingSession]
+    signed_off: bool
+    prescription: Prescription | None
+    evaluation: Evaluation
+
+    @property
+    def stage_count(self) -> int:
+        return len(self.stages)
+
+    @property
+    def prescription_text(self) -> str:
+        return self.prescription.text if self.prescription else self.stage.prescription
+
+    @property
+    def is_loaded(self) -> bool:
+        return self.stage.exercise.is_loaded
+
+
+def _stage_neighbours(
+    stages: list[Stage], stage_id: int
+) -> tuple[Stage, Stage | None, Stage | None]:
+    index = next(i for i, s in enumerate(stages) if s.pk == stage_id)
+    previous = stages[index - 1] if index > 0 else None
+    following = stages[index + 1] if index + 1 < len(stages) else None
+    return stages[index], previous, following
+
+
+def thresholds_of(stage: Stage) -> Thresholds:
+    return Thresholds(
+        green_sessions_needed=stage.green_sessions_needed,
+        green_max_pain=stage.green_max_pain,
+        amber_max_pain=stage.amber_max_pain,
+    )
+
+
+def evaluate_sessions(
+    *,
+    stage: Stage,
+    next_stage: Stage | None,
+    entered_at: datetime,
+    sessions: list[TrainingSession],
+    signed_off: bool,
+    today: date | None = None,
+) -> Evaluation:
+    return evaluate(
+        stage_id=stage.pk,
+        entered_at=entered_at,
+        sessions=[s.facts() for s in sessions],
+        thresholds=thresholds_of(stage),
+        today=today or timezone.localdate(),
+        current_exercise=stage.exercise.name,
+        next_stage=(
+            NextStage(next_stage.exercise.name, next_stage.technique_signoff_required)
+            if next_stage
+            else None
+        ),
+        technique_signed_off=signed_off,
+    )
+
+
+def load_program(client: Client, *, today: date | None = None) -> Program:
+    """Four queries, whatever the history length."""
+    assignment = (
+        StageAssignment.objects.filter(client=client)
+        .annotate(
+            signed_off=Exists(
+                TechniqueSignoff.objects.filter(client=client, stage_id=OuterRef("stage_id"))
+            )
+        )
+        .latest()
+    )
+    stages = list(Stage.objects.in_order().filter(progression_id=client.progression_id))
+    stage, previous, following = _stage_neighbours(stages, assignment.stage_id)
+    sessions = list(
+        TrainingSession.objects.at_stage_since(client, stage.pk, assignment.assigned_at)
+    )
+    prescription = Prescription.objects.filter(client=client, stage=stage).first()
+    evaluation = evaluate_sessions(
+        stage=stage,
+        next_stage=following,
+        entered_at=assignment.assigned_at,
+        sessions=sessions,
+        signed_off=assignment.signed_off,
+        today=today,
+    )
+    return Program(
+        client=client,
+        assignment=assignment,
+        stages=stages,
+        stage=stage,
+        next_stage=following,
+        previous_stage=previous,
+        sessions=sessions,
+        signed_off=assignment.signed_off,
+        prescription=prescription,
+        evaluation=evaluation,
+    )
+
+
+def check_in_due(client: Client, *, today: date | None = None) -> TrainingSession | None:
+    """The most recent session before today still waiting for its next-morning answer."""
+    today = today or timezone.localdate()
+    return (
+        TrainingSession.objects.filter(
+            client=client, next_day_pain__isnull=True, performed_on__lt=today
+        )
+        .select_related("stage__exercise")
+        .first()
+    )
+
+
+# --- Writes -----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_client(
+    *,
+    user: Any,
+    coach: Any,
+    stage: Stage,
+    by: Any,
+    reason: str = "Starting stage",
+    consented_at: datetime | None = None,
+    notes: str = "",
+) -> Client:
+    """Make a user a client of a coach and start them on a stage."""
+    client = Client.objects.create(
+        user=user,
+        coach=coach,
+        progression_id=stage.progression_id,
+        coach_notes=notes,
+        consented_at=consented_at,
+        consent_version=CONSENT_VERSION if consented_at else "",
+    )
+    _assign(
+        client, stage=stage, from_stage=None, kind=StageAssignment.Kind.START, by=by, reason=reason
+    )
+    return client
+
+
+def _assign(
+    client: Client,
+    *,
+    stage: Stage,
+    from_stage: Stage | None,
+    kind: str,
+    by: Any,
+    reason: str,
+) -> StageAssignment:
+    return StageAssignment.objects.create(
+        client=client, stage=stage, from_stage=from_stage, kind=kind, assigned_by=by, reason=reason
+    )
+
+
+def _locked_program(client: Client) -> Program:
+    # Lock the client row so two coaches acting at once are applied one after the other.
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    return load_program(locked)
+
+
+@transaction.atomic
+def advance_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignment:
+    """Move a READY client to the next stage."""
+    program = _locked_program(client)
+    if program.next_stage is None:
+        raise ProgramError("This client is already on the final stage.")
+    if program.evaluation.status is not Status.READY:
+        raise ProgramError("Not ready to progress: " + "; ".join(program.evaluation.reasons) + ".")
+    return _assign(
+        program.client,
+        stage=program.next_stage,
+        from_stage=program.stage,
+        kind=StageAssignment.Kind.ADVANCE,
+        by=by,
+        reason=reason.strip() or "; ".join(program.evaluation.reasons),
+    )
+
+
+@transaction.atomic
+def regress_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignment:
+    """Move a client back one stage."""
+    program = _locked_program(client)
+    if program.previous_stage is None:
+        raise ProgramError("This client is already on the first stage.")
+    default = (
+        "Flare-up: " + program.evaluation.first_reason
+        if program.evaluation.status is Status.FLARE
+        else "Regressed by the coach"
+    )
+    return _assign(
+        program.client,
+        stage=program.previous_stage,
+        from_stage=program.stage,
+        kind=StageAssignment.Kind.REGRESS,
+        by=by,
+        reason=reason.strip() or default,
+    )
+
+
+@transaction.atomic
+def override_stage(*, client: Client, stage: Stage, by: Any, reason: str) -> StageAssignment:
+    """Move a client to any stage of their progression; a written reason is required."""
+    if not reason.strip():
+        raise ProgramError("Give a reason for moving the client outside the gate.")
+    program = _locked_program(client)
+    if stage.progression_id != program.client.progression_id:
+        raise ProgramError("That stage is not part of this client's progression.")
+    if stage.pk == program.stage.pk:
+        raise ProgramError("The client is already on that stage.")
+    return _assign(
+        program.client,
+        stage=stage,
+        from_stage=program.stage,
+        kind=StageAssignment.Kind.OVERRIDE,
+        by=by,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def sign_off_technique(*, client: Client, by: Any, note: str = "") -> TechniqueSignoff:
+    """Record that the client's technique at their current stage is mastered."""
+    program = _locked_program(client)
+    signoff, created = TechniqueSignoff.objects.get_or_create(
+        client=program.client, stage=program.stage, defaults={"coach": by, "note": note.strip()}
+    )
+    if not created:
+        raise ProgramError(f"Technique at {program.stage.exercise.name} is already signed off.")
+    return signoff
+
+
+@transaction.atomic
+def set_prescription(
+    *,
+    client: Client,
+    stage: Stage,
+    sets: int,
+    reps: int | None,
+    seconds: int | None,
+    target_load_kg: Decimal | None,
+) -> Prescription:
+    prescription, _ = Prescription.objects.update_or_create(
+        client=client,
+        stage=stage,
+        defaults={"sets": sets, "reps": reps, "seconds": seconds, "target_load_kg": target_load_kg},
+    )
+    return prescription
+
+
+@transaction.atomic
+def log_session(*, program: Program, values: dict[str, Any]) -> tuple[TrainingSession, Evaluation]:
+    """Record a session at the client's current stage and re-run the gate."""
+    session = TrainingSession.objects.create(client=program.client, stage=program.stage, **values)
+    evaluation = evaluate_sessions(
+        stage=program.stage,
+        next_stage=program.next_stage,
+        entered_at=program.assignment.assigned_at,
+        sessions=[*program.sessions, session],
+        signed_off=program.signed_off,
+    )
+    program.sessions.append(session)
+    program.evaluation = evaluation
+    return session, evaluation
+
+
+@transaction.atomic
+def answer_check_in(*, client: Client, session_id: int, pain: int) -> TrainingSession:
+    """Record the next-morning pain for one of the client's own sessions, once."""
+    today = timezone.localdate()
+    session = (
+        TrainingSession.objects.select_for_update().filter(client=client, pk=session_id).first()
+    )
+    if session is None:
+        raise ProgramError("We could not find that session among yours.")
+    if session.next_day_pain is not None:
+        raise ProgramError("You have already answered the check-in for that session.")
+    if session.performed_on >= today:
+        raise ProgramError("The check-in opens the morning after your session.")
+    session.next_day_pain = pain
+    session.next_day_answered_at = timezone.now()
+    session.save(update_fields=["next_day_pain", "next_day_answered_at"])
+    return session
+
+
+@transaction.atomic
+def correct_session(*, session: TrainingSession, values: dict[str, Any]) -> TrainingSession:
+    """Change a session on the day it was logged, keeping the earlier values."""
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if timezone.localdate(locked.logged_at) != timezone.localdate():
+        raise ProgramError("A session can only be corrected on the day it was logged.")
+    previous = {name: _jsonable(getattr(locked, name)) for name in CORRECTABLE_FIELDS}
+    SessionRevision.objects.create(session=locked, previous_values=previous)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(values))
+    return locked
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | Decimal):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def record_consent(*, client: Client) -> Client:
+    client.consented_at = timezone.now()
+    client.consent_version = CONSENT_VERSION
+    client.save(update_fields=["consented_at", "consent_version"])
+    return client

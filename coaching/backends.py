@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from coaching.models import User
+
+
+class EmailBackend(ModelBackend):
+    """Django's model backend, loading both role profiles with the user in one query."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = (
+            User.objects.select_related("coach_profile", "client_profile")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
