@@ -37,7 +37,7 @@ class SessionForm(forms.Form):
 
     performed_on = forms.DateField(
         label="Date of the session",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Enter the date of the session",
             "invalid": "Enter the date as a real date, for example 25/11/2026",

@@ -1,11 +1,12 @@
-"""The fixed cast every test can use: coach A, coach B and a studio admin."""
+"""The fixed cast: coach A and B, client A (coach A's) and client B (coach B's), an admin."""
 
 from __future__ import annotations
 
 import pytest
 
+from clients.models import Client
 from coaching.models import User
-from tests.factories import make_coach, make_user
+from tests.factories import make_client, make_coach, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +33,15 @@ def studio_admin(db: None) -> User:
 def plain_user(db: None) -> User:
     """Logged in but neither coach nor client."""
     return make_user("nobody@example.com")
+
+
+@pytest.fixture
+def client_a(coach_a: User) -> Client:
+    """Coach A's client, on stage 3 (glute bridge)."""
+    return make_client("client.a@example.com", coach=coach_a, position=3, first_name="Ava")
+
+
+@pytest.fixture
+def client_b(coach_b: User) -> Client:
+    """Coach B's client, on stage 5 (kettlebell deadlift, loaded)."""
+    return make_client("client.b@example.com", coach=coach_b, position=5, first_name="Ben")
