@@ -155,9 +155,10 @@ class SessionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        # Load is only asked for at loaded stages; ignore anything posted otherwise.
-        if not self.stage.exercise.is_loaded:
-            data.pop("load_kg", None)
+        if not self.stage.exercise.is_loaded and self.data.get("load_kg", "").strip():
+            raise forms.ValidationError(
+                f"The {self.stage.exercise.name.lower()} uses no load: leave the load out"
+            )
         return data
 
     def session_values(self) -> dict[str, Any]:

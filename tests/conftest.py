@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from clients.models import Client
@@ -45,3 +47,17 @@ def client_a(coach_a: User) -> Client:
 def client_b(coach_b: User) -> Client:
     """Coach B's client, on stage 5 (kettlebell deadlift, loaded)."""
     return make_client("client.b@example.com", coach=coach_b, position=5, first_name="Ben")
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db: None) -> None:
+    """A transactional database with the exercise library in place.
+
+    Transactional tests flush every table afterwards, and Playwright's greenlet
+    gets its own connection object, so serialized rollback cannot restore the
+    data migration's rows; re-running the (idempotent) seed does.
+    """
+    from django.apps import apps
+
+    seed = importlib.import_module("exercises.migrations.0002_seed_hip_hinge").seed
+    seed(apps, None)

@@ -198,7 +198,9 @@ def test_the_database_refuses_impossible_scores(client_a: Client) -> None:
 
 def test_a_prescription_overrides_the_stage_default(client_a: Client) -> None:
     assert load_program(client_a).prescription_text == "3 × 12 reps"
-    set_prescription(client=client_a, stage=stage(3), sets=4, reps=8, seconds=None, target_load_kg=None)
+    set_prescription(
+        client=client_a, stage=stage(3), sets=4, reps=8, seconds=None, target_load_kg=None
+    )
     assert load_program(client_a).prescription_text == "4 × 8 reps"
 
 
@@ -210,6 +212,6 @@ def test_old_sessions_at_a_stage_do_not_count_after_coming_back(
     regress_stage(client=client_a, by=coach_a, reason="Felt off")
     override_stage(client=client_a, stage=stage(3), by=coach_a, reason="Back to it")
     assert load_program(client_a).evaluation.green_days == 0
-    assert timezone.now() - StageAssignment.objects.filter(client=client_a).latest().assigned_at < timedelta(
-        minutes=1
-    )
+    assert timezone.now() - StageAssignment.objects.filter(
+        client=client_a
+    ).latest().assigned_at < timedelta(minutes=1)

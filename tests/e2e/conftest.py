@@ -49,11 +49,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 def _new_page(browser: Browser, device: dict[str, Any], base_url: str) -> Iterator[Page]:
     # bypass_csp lets axe-core be injected; the app's own pages never need it.
-    context = browser.new_context(**device, base_url=base_url, bypass_csp=True)
+    context = browser.new_context(
+        **device, base_url=base_url, bypass_csp=True, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _library(seeded_transactional_db: None) -> None:
+    """Every browser test runs on a transactional database with the library seeded."""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from coaching.models import User
 from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 
 def test_a_visitor_on_a_phone_browses_the_library(phone: Page) -> None:

@@ -1,0 +1,93 @@
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from playwright.sync_api import Page, expect
+
+from clients.models import TrainingSession
+from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo_studio() -> None:
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill("demo-pass-123")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(
+    phone: Page, demo_studio: None
+) -> None:
+    """On a phone: one-tap check-in, a session logged with htmx, the light and the status."""
+    log_in(phone, "client@example.com")
+    expect(phone).to_have_url(re.compile(r"/me/$"))
+    card = phone.locator("#check-in")
+    expect(card.get_by_role("heading")).to_have_text("How is your back this morning?")
+    expect(phone.get_by_text("Waiting for this morning's check-in")).to_be_visible()
+    assert_no_horizontal_scroll(phone)
+    assert_accessible(phone)
+
+    card.get_by_role("button", name="1 out of 10").click()
+    expect(phone.locator("#messages")).to_contain_text("back pain this morning 1 out of 10")
+    expect(phone.locator("#check-in")).to_contain_text("Thanks")
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="Log today's session").click()
+    expect(phone).to_have_url(re.compile(r"/me/log/$"))
+    assert_no_horizontal_scroll(phone)
+    assert_accessible(phone)
+
+    phone.get_by_role("button", name="Save session").click()
+    summary = phone.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Choose your worst pain during")
+    expect(phone).to_have_title(re.compile(r"^Error: Log a session"))
+    assert_accessible(phone)
+
+    before = TrainingSession.objects.count()
+    for legend in ["Pain before", "Worst pain during", "Pain after"]:
+        phone.get_by_role("group", name=legend).get_by_text("1", exact=True).click()
+    phone.get_by_label("Hips and glutes").check()
+    phone.get_by_role("button", name="Save session").click()
+    result = phone.locator("#log-section")
+    expect(result).to_contain_text("Waiting for tomorrow morning's check-in")
+    expect(result).to_contain_text("3 of 3 green sessions")
+    expect(phone.locator("#messages")).to_contain_text("Session saved")
+    expect(phone).to_have_title(re.compile(r"^Session saved"))
+    assert TrainingSession.objects.count() == before + 1
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="See your progress").click()
+    expect(phone.get_by_text("you are here")).to_be_visible()
+    assert_no_horizontal_scroll(phone)
+    assert_accessible(phone)
+
+
+def test_the_log_form_fits_a_320px_screen_and_works_without_javascript(
+    browser, live_server, demo_studio: None
+) -> None:
+    """No sideways scrolling at 320 px, and the plain POST path redirects to today."""
+    context = browser.new_context(
+        viewport={"width": 320, "height": 700}, java_script_enabled=False, base_url=live_server.url
+    )
+    page = context.new_page()
+    log_in(page, "maria@example.com")
+    page.goto("/me/log/")
+    assert_no_horizontal_scroll(page)
+    for legend in ["Pain before", "Worst pain during", "Pain after"]:
+        page.get_by_role("group", name=legend).get_by_text("0", exact=True).click()
+    page.get_by_label("Hamstrings").check()
+    page.get_by_role("button", name="Save session").click()
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    expect(page.locator("#messages")).to_contain_text("Session saved")
+    context.close()
