@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -215,3 +216,32 @@ def test_old_sessions_at_a_stage_do_not_count_after_coming_back(
     assert timezone.now() - StageAssignment.objects.filter(
         client=client_a
     ).latest().assigned_at < timedelta(minutes=1)
+
+
+def test_the_admin_shows_history_but_cannot_edit_it(
+    client: Any, studio_admin: User, client_a: Client
+) -> None:
+    """Admins browse clients and their history; assignments have no add/change/delete."""
+    client.force_login(studio_admin)
+    assert client.get(f"/admin/clients/client/{client_a.pk}/change/").status_code == 200
+    assert client.get("/admin/clients/stageassignment/").status_code == 200
+    assert client.get("/admin/clients/stageassignment/add/").status_code == 403
+    row = StageAssignment.objects.get(client=client_a)
+    assert (
+        client.post(f"/admin/clients/stageassignment/{row.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+
+
+def test_the_admin_advance_action_goes_through_the_gate(
+    client: Any, studio_admin: User, client_a: Client
+) -> None:
+    client.force_login(studio_admin)
+    client.post(
+        "/admin/clients/client/",
+        {"action": "advance", "_selected_action": [client_a.pk]},
+    )
+    assert StageAssignment.objects.filter(client=client_a).count() == 1
+    make_ready(client_a)
+    client.post("/admin/clients/client/", {"action": "advance", "_selected_action": [client_a.pk]})
+    assert load_program(client_a).stage.position == 4
