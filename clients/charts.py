@@ -81,3 +81,103 @@ def pain_trend(sessions: Sequence[SessionFacts]) -> Trend:
     during = " ".join(f"{p.x},{p.y_during}" for p in points)
     next_day = " ".join(f"{p.x},{p.y_next_day}" for p in points if p.y_next_day is not None)
     return Trend(points=points, during_path=during, next_day_path=next_day)
+
+
+PROGRAM_SESSIONS = 30
+PROGRAM_WIDTH, PROGRAM_HEIGHT = 640, 200
+SERIES = [
+    ("pain_before", "Before", "#495057", ""),
+    ("pain_during", "Worst during", "#b02a37", ""),
+    ("pain_after", "After", "#b35900", "2 3"),
+    ("next_day_pain", "Next morning", "#0b5394", "6 4"),
+]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    colour: str
+    dash: str
+    path: str
+
+
+@dataclass(frozen=True)
+class StageMark:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ProgramChart:
+    series: list[Series]
+    marks: list[StageMark]
+    rows: list[SessionFacts]
+    width: int = PROGRAM_WIDTH
+    height: int = PROGRAM_HEIGHT
+    left: int = LEFT
+    right: int = PROGRAM_WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = PROGRAM_HEIGHT - BOTTOM
+
+    @property
+    def gridlines(self) -> list[tuple[int, float]]:
+        return [(level, _scale_y(level, PROGRAM_HEIGHT)) for level in (0, 5, 10)]
+
+    @property
+    def summary(self) -> str:
+        if not self.rows:
+            return "No sessions logged yet."
+        worst = max(s.pain_during for s in self.rows)
+        return (
+            f"Pain over the last {len(self.rows)} sessions, from "
+            f"{self.rows[0].performed_on:%-d %b} to {self.rows[-1].performed_on:%-d %b}: worst "
+            f"pain during was {self.rows[-1].pain_during} last time and {worst} at most; "
+            f"{len(self.marks)} stage change{'s' if len(self.marks) != 1 else ''} in that time."
+        )
+
+
+def _scale_y(level: int, height: int) -> float:
+    return round(TOP + (10 - level) * (height - TOP - BOTTOM) / 10, 1)
+
+
+def program_chart(sessions: Sequence[SessionFacts], assignments: Sequence[object]) -> ProgramChart:
+    """Before, during, after and next-morning pain, with the stage changes marked."""
+    rows = sorted(sessions, key=lambda s: (s.performed_on, s.logged_at, s.id))[-PROGRAM_SESSIONS:]
+    inner = PROGRAM_WIDTH - LEFT - RIGHT
+    span = max(len(rows) - 1, 1)
+    xs = [
+        round(LEFT + (i * inner / span if len(rows) > 1 else inner / 2), 1)
+        for i in range(len(rows))
+    ]
+    series = []
+    for field, label, colour, dash in SERIES:
+        points = [
+            f"{x},{_scale_y(getattr(s, field), PROGRAM_HEIGHT)}"
+            for x, s in zip(xs, rows, strict=True)
+            if getattr(s, field) is not None
+        ]
+        series.append(Series(label, colour, dash, " ".join(points)))
+    marks = []
+    for assignment in assignments:
+        when = assignment.assigned_at  # type: ignore[attr-defined]
+        after = [i for i, s in enumerate(rows) if s.logged_at >= when]
+        if rows and after and after[0] > 0:
+            i = after[0]
+            marks.append(
+                StageMark(
+                    x=round((xs[i - 1] + xs[i]) / 2, 1),
+                    label=f"Stage {assignment.stage.position}",  # type: ignore[attr-defined]
+                )
+            )
+    return ProgramChart(series=series, marks=marks, rows=rows)
+
+
+def sparkline_points(values: Sequence[int], width: int = 80, height: int = 24) -> str:
+    """Polyline points for a tiny 0-10 pain sparkline."""
+    if not values:
+        return ""
+    step = width / max(len(values) - 1, 1)
+    return " ".join(
+        f"{round(i * step, 1)},{round(height - 2 - v * (height - 4) / 10, 1)}"
+        for i, v in enumerate(values)
+    )

@@ -33,14 +33,39 @@ FACT_FIELDS = [
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
+def sees_all_clients(user: Any) -> bool:
+    """Studio admins and head coaches see every coach's clients."""
+    profile = getattr(user, "coach_profile", None)
+    return bool(user.is_superuser or (profile is not None and profile.is_head_coach))
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def for_coach(self, user: Any) -> ClientQuerySet:
         """The clients a coach may see: their own, or everyone's for a head coach."""
-        if user.is_superuser or getattr(
-            getattr(user, "coach_profile", None), "is_head_coach", False
-        ):
-            return self
-        return self.filter(coach=user)
+        return self if sees_all_clients(user) else self.filter(coach=user)
+
+    def with_current_stage(self) -> ClientQuerySet:
+        """Annotate the latest stage assignment: stage id, when, and the sign-off there."""
+        latest = StageAssignment.objects.filter(client=models.OuterRef("pk")).order_by(
+            "-assigned_at", "-id"
+        )
+        return self.annotate(
+            current_stage_id=models.Subquery(latest.values("stage_id")[:1]),
+            current_since=models.Subquery(latest.values("assigned_at")[:1]),
+        ).annotate(
+            current_signed_off=models.Exists(
+                TechniqueSignoff.objects.filter(
+                    client=models.OuterRef("pk"), stage_id=models.OuterRef("current_stage_id")
+                )
+            )
+        )
+
+    def with_activity(self, *, since: Any) -> ClientQuerySet:
+        """Last session date and the number of sessions since a date."""
+        return self.annotate(
+            last_session_on=models.Max("sessions__performed_on"),
+            recent_sessions=models.Count("sessions", filter=Q(sessions__performed_on__gte=since)),
+        )
 
 
 class Client(models.Model):
@@ -135,6 +160,36 @@ class FeltIn(models.TextChoices):
 class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def at_stage_since(self, client: Client, stage_id: int, since: Any) -> TrainingSessionQuerySet:
         return self.filter(client=client, stage_id=stage_id, logged_at__gte=since)
+
+    def at_current_stage(self, clients: Any) -> TrainingSessionQuerySet:
+        """Sessions that count for each client's gate: at their current stage, since entering."""
+        latest = StageAssignment.objects.filter(client=models.OuterRef("client_id")).order_by(
+            "-assigned_at", "-id"
+        )
+        return (
+            self.filter(client__in=clients)
+            .annotate(
+                current_stage_id=models.Subquery(latest.values("stage_id")[:1]),
+                current_since=models.Subquery(latest.values("assigned_at")[:1]),
+            )
+            .filter(stage_id=models.F("current_stage_id"), logged_at__gte=models.F("current_since"))
+        )
+
+    def latest_per_client(self, clients: Any, count: int) -> TrainingSessionQuerySet:
+        """Each client's last `count` sessions, in one query (a window function)."""
+        from django.db.models.functions import RowNumber
+
+        return (
+            self.filter(client__in=clients)
+            .annotate(
+                row=models.Window(
+                    RowNumber(),
+                    partition_by=[models.F("client_id")],
+                    order_by=[models.F("performed_on").desc(), models.F("logged_at").desc()],
+                )
+            )
+            .filter(row__lte=count)
+        )
 
 
 class TrainingSession(models.Model):
@@ -321,3 +376,20 @@ class Prescription(models.Model):
         if self.target_load_kg is not None:
             return f"{amount} at {self.target_load_kg:g} kg"
         return amount
+
+
+class CoachNote(models.Model):
+    """A dated note a coach adds to a client's record; kept, never edited."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.client} by {self.author}"

@@ -6,7 +6,7 @@ Views and the admin call these; they never write models directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,14 +16,18 @@ from django.utils import timezone
 
 from clients.models import (
     CONSENT_VERSION,
+    FACT_FIELDS,
     Client,
+    CoachNote,
     Prescription,
     SessionRevision,
     StageAssignment,
     TechniqueSignoff,
     TrainingSession,
 )
+from clients.charts import sparkline_points
 from clients.progression import Evaluation, NextStage, Status, Thresholds, evaluate
+from clients.tasks import alert_coach_of_flare
 from exercises.models import Stage
 
 CORRECTABLE_FIELDS = [
@@ -318,9 +322,16 @@ def log_session(*, program: Program, values: dict[str, Any]) -> tuple[TrainingSe
         sessions=[*program.sessions, session],
         signed_off=program.signed_off,
     )
+    _alert_if_newly_flaring(program.client, before=program.evaluation, after=evaluation)
     program.sessions.append(session)
     program.evaluation = evaluation
     return session, evaluation
+
+
+def _alert_if_newly_flaring(client: Client, *, before: Evaluation, after: Evaluation) -> None:
+    if after.status is Status.FLARE and before.status is not Status.FLARE:
+        reasons = [r for r in after.reasons if not r.startswith("suggested")]
+        transaction.on_commit(lambda: alert_coach_of_flare.enqueue(client.pk, reasons))
 
 
 @transaction.atomic
@@ -336,9 +347,20 @@ def answer_check_in(*, client: Client, session_id: int, pain: int) -> TrainingSe
         raise ProgramError("You have already answered the check-in for that session.")
     if session.performed_on >= today:
         raise ProgramError("The check-in opens the morning after your session.")
+    program = load_program(client)
     session.next_day_pain = pain
     session.next_day_answered_at = timezone.now()
     session.save(update_fields=["next_day_pain", "next_day_answered_at"])
+    if session.stage_id == program.stage.pk:
+        sessions = [session if s.pk == session.pk else s for s in program.sessions]
+        after = evaluate_sessions(
+            stage=program.stage,
+            next_stage=program.next_stage,
+            entered_at=program.assignment.assigned_at,
+            sessions=sessions,
+            signed_off=program.signed_off,
+        )
+        _alert_if_newly_flaring(client, before=program.evaluation, after=after)
     return session
 
 
@@ -368,3 +390,111 @@ def record_consent(*, client: Client) -> Client:
     client.consent_version = CONSENT_VERSION
     client.save(update_fields=["consented_at", "consent_version"])
     return client
+
+
+# --- Coach dashboard --------------------------------------------------------------
+
+SPARKLINE_SESSIONS = 10
+QUIET_DAYS = 7
+
+
+@dataclass
+class ClientSummary:
+    """One dashboard row: where a client stands and how active they are."""
+
+    client: Client
+    stage: Stage
+    stage_count: int
+    evaluation: Evaluation
+    last_session_on: date | None
+    recent_sessions: int
+    recent_pain: list[int]
+    today: date
+
+    @property
+    def status(self) -> Status:
+        return self.evaluation.status
+
+    @property
+    def days_quiet(self) -> int | None:
+        if self.last_session_on is None:
+            return None
+        return (self.today - self.last_session_on).days
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline_points(self.recent_pain)
+
+    @property
+    def is_quiet(self) -> bool:
+        quiet = self.days_quiet
+        return quiet is None or quiet >= QUIET_DAYS
+
+
+def summarize_clients(clients: Any, *, today: date | None = None) -> list[ClientSummary]:
+    """Every client's gate status and activity in four queries, whatever their history."""
+    today = today or timezone.localdate()
+    rows = list(
+        clients.select_related("user")
+        .with_current_stage()
+        .with_activity(since=today - timedelta(days=QUIET_DAYS - 1))
+    )
+    ids = [c.pk for c in rows]
+    stages = list(Stage.objects.in_order())
+    by_progression: dict[int, list[Stage]] = {}
+    for stage in stages:
+        by_progression.setdefault(stage.progression_id, []).append(stage)
+    gate_sessions: dict[int, list[TrainingSession]] = {}
+    for session in TrainingSession.objects.at_current_stage(ids).only(*FACT_FIELDS, "client_id"):
+        gate_sessions.setdefault(session.client_id, []).append(session)
+    pain: dict[int, list[tuple[date, datetime, int]]] = {}
+    for client_id, performed_on, logged_at, during in TrainingSession.objects.latest_per_client(
+        ids, SPARKLINE_SESSIONS
+    ).values_list("client_id", "performed_on", "logged_at", "pain_during"):
+        pain.setdefault(client_id, []).append((performed_on, logged_at, during))
+    summaries = []
+    for client in rows:
+        progression = by_progression[client.progression_id]
+        stage, _, following = _stage_neighbours(progression, client.current_stage_id)
+        evaluation = evaluate_sessions(
+            stage=stage,
+            next_stage=following,
+            entered_at=client.current_since,
+            sessions=gate_sessions.get(client.pk, []),
+            signed_off=client.current_signed_off,
+            today=today,
+        )
+        summaries.append(
+            ClientSummary(
+                client=client,
+                stage=stage,
+                stage_count=len(progression),
+                evaluation=evaluation,
+                last_session_on=client.last_session_on,
+                recent_sessions=client.recent_sessions,
+                recent_pain=[during for *_, during in sorted(pain.get(client.pk, []))],
+                today=today,
+            )
+        )
+    return summaries
+
+
+@transaction.atomic
+def add_coach_note(*, client: Client, by: Any, text: str) -> CoachNote:
+    return CoachNote.objects.create(client=client, author=by, text=text)
+
+
+@transaction.atomic
+def reassign(*, client: Client, coach: Any, by: Any) -> Client:
+    """Hand a client to another coach, noting who did it in the client's record."""
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    previous = locked.coach
+    locked.coach = coach
+    locked.save(update_fields=["coach"])
+    CoachNote.objects.create(
+        client=locked,
+        author=by,
+        text=f"Reassigned from {previous.display_name} to {coach.display_name}.",
+    )
+    client.coach = coach
+    return locked

@@ -76,3 +76,24 @@ class Coach(models.Model):
 
     def __str__(self) -> str:
         return self.user.display_name
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that lets a new client set a password.
+
+    Only a hash of the token is stored, so a leaked database cannot be used to
+    accept invitations.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user.email}"

@@ -213,6 +213,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Studio <hello@studio.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 STUDIO_NAME = os.environ.get("STUDIO_NAME", "RTF Studio")
+# The public address, for links in emails sent from background tasks.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not DEBUG and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's https:// address (for links in emails), "
+        "for example SITE_URL=https://studio.example.com."
+    )
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

@@ -8,6 +8,22 @@ studio_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("coach/", views.dashboard, name="dashboard"),
+    path("coach/clients/new/", views.new_client, name="new_client"),
+    path("coach/clients/<int:client_id>/", views.client_detail, name="client_detail"),
+    path("coach/clients/<int:client_id>/advance/", views.advance_client, name="advance_client"),
+    path("coach/clients/<int:client_id>/regress/", views.regress_client, name="regress_client"),
+    path("coach/clients/<int:client_id>/move/", views.move_client, name="move_client"),
+    path("coach/clients/<int:client_id>/sign-off/", views.sign_off, name="sign_off"),
+    path("coach/clients/<int:client_id>/notes/", views.add_note, name="add_note"),
+    path(
+        "coach/clients/<int:client_id>/prescription/",
+        views.update_prescription,
+        name="update_prescription",
+    ),
+    path("coach/clients/<int:client_id>/reassign/", views.reassign_client, name="reassign_client"),
+    path(
+        "coach/clients/<int:client_id>/invite/", views.resend_invitation, name="resend_invitation"
+    ),
 ]
 
 urlpatterns = [
@@ -26,6 +42,7 @@ urlpatterns = [
         ),
         name="password_reset",
     ),
+    path("accounts/invite/<str:token>/", views.accept_invitation, name="accept_invite"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

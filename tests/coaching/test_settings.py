@@ -13,6 +13,7 @@ GOOD_PRODUCTION = {
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "studio.example.com",
     "EMAIL_HOST": "smtp.example.com",
+    "SITE_URL": "https://studio.example.com",
 }
 
 
@@ -45,6 +46,7 @@ def run_check(overrides: dict[str, str | None]) -> subprocess.CompletedProcess[s
         ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole number"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE 'Mars/Olympus' is not a known"),
         ({"EMAIL_HOST": None}, "EMAIL_HOST is not set"),
+        ({"SITE_URL": "studio.example.com"}, "SITE_URL must be the site's https:// address"),
     ],
 )
 def test_a_bad_production_setting_stops_start_up_with_one_clear_line(
@@ -68,6 +70,12 @@ def test_a_complete_production_environment_passes_the_checks() -> None:
 def test_debug_alone_is_enough_for_a_local_run() -> None:
     """A laptop needs nothing but DEBUG=true: key, hosts and email have safe defaults."""
     result = run_check(
-        {"DEBUG": "true", "SECRET_KEY": None, "ALLOWED_HOSTS": None, "EMAIL_HOST": None}
+        {
+            "DEBUG": "true",
+            "SECRET_KEY": None,
+            "ALLOWED_HOSTS": None,
+            "EMAIL_HOST": None,
+            "SITE_URL": None,
+        }
     )
     assert result.returncode == 0, result.stderr

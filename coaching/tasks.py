@@ -1,0 +1,32 @@
+"""Background work: emails go out through Django's tasks framework."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from coaching.models import Invitation
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@task
+def send_invitation_email(invitation_id: int, link_path: str) -> None:
+    invitation = Invitation.objects.select_related("user", "created_by").get(pk=invitation_id)
+    context = {
+        "name": invitation.user.first_name or invitation.user.email,
+        "coach": invitation.created_by.display_name,
+        "link": absolute(link_path),
+        "expires_at": invitation.expires_at,
+        "studio_name": settings.STUDIO_NAME,
+    }
+    send_mail(
+        subject=f"{context['coach']} has invited you to {settings.STUDIO_NAME}",
+        message=render_to_string("coaching/emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.user.email],
+    )
