@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from clients.charts import sparkline_points
 from clients.models import (
     CONSENT_VERSION,
     FACT_FIELDS,
@@ -25,7 +26,6 @@ from clients.models import (
     TechniqueSignoff,
     TrainingSession,
 )
-from clients.charts import sparkline_points
 from clients.progression import Evaluation, NextStage, Status, Thresholds, evaluate
 from clients.tasks import alert_coach_of_flare
 from exercises.models import Stage
