@@ -6,7 +6,6 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 
-from clients.models import Client
 from coaching.models import User
 from exercises.models import Stage
 
@@ -41,8 +40,8 @@ class StageChoiceField(forms.ModelChoiceField):
 
 
 class MoveStageForm(forms.Form):
-    stage = StageChoiceField(
-        queryset=Stage.objects.none(),
+    stage = forms.TypedChoiceField(
+        coerce=int,
         label="Move to stage",
         error_messages={
             "required": "Choose the stage to move the client to",
@@ -57,13 +56,18 @@ class MoveStageForm(forms.Form):
         error_messages={"required": "Give a reason for moving the client"},
     )
 
-    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stages: list[Stage], **kwargs: Any) -> None:
         super().__init__(*args, prefix="move", **kwargs)
-        self.fields["stage"].queryset = Stage.objects.in_order().filter(
-            progression_id=client.progression_id
-        )
+        self.stages = {stage.pk: stage for stage in stages}
+        self.fields["stage"].choices = [
+            ("", "Choose a stage"),
+            *((s.pk, f"{s.position}. {s.exercise.name}") for s in stages),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_stage(self) -> Stage:
+        return self.stages[self.cleaned_data["stage"]]
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

@@ -205,7 +205,7 @@ def _program_context(request: HttpRequest, client: Client, **extra: Any) -> dict
         "page": page,
         "lights": lights,
         "chart": charts.program_chart(facts, assignments),
-        "move_form": MoveStageForm(client=client),
+        "move_form": MoveStageForm(stages=program.stages),
         "note_form": NoteForm(),
         "prescription_form": PrescriptionForm(
             loaded=program.is_loaded,
@@ -292,7 +292,7 @@ def regress_client(request: HttpRequest, client_id: int) -> HttpResponse:
 @coach_required
 def move_client(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id)
-    form = MoveStageForm(request.POST, client=client)
+    form = MoveStageForm(request.POST, stages=load_program(client).stages)
     if not form.is_valid():
         return _after_action(request, client, move_form=form, form=form)
     try:
