@@ -148,6 +148,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not shared-cache memory: there, a second writer fails at once with
+            # "table is locked" instead of waiting, so concurrency tests would lie.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", BASE_DIR / "test-db.sqlite3")},
         }
     }
 
