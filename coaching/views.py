@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
 from clients import charts
 from clients.models import (
@@ -152,10 +153,9 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
     template = "coaching/dashboard.html"
     if request.htmx and not request.htmx.boosted:
         template += "#client_table"
-    query = {
-        k: v for k, v in values.items() if v and (k, v) not in {("show", "all"), ("sort", "status")}
-    }
-    return TemplateResponse(
+    defaults = {("show", "all"), ("sort", "status")}
+    query = urlencode({k: v for k, v in values.items() if v and (k, v) not in defaults})
+    response = TemplateResponse(
         request,
         template,
         {
@@ -169,11 +169,17 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
                 "hold": counts[Status.HOLD],
                 "quiet": quiet_count,
             },
-            "query": urlencode(query),
+            "query": query,
             "status_labels": STATUS_LABELS,
             "sees_all": sees_all_clients(request.user),
         },
     )
+    if request.htmx:
+        # The address bar shows only the non-default filters, so reloading or sharing works.
+        page_part = f"page={page.number}" if page.number > 1 else ""
+        canonical = "&".join(part for part in (query, page_part) if part)
+        return push_url(response, request.path + (f"?{canonical}" if canonical else ""))
+    return response
 
 
 def _program_context(request: HttpRequest, client: Client, **extra: Any) -> dict[str, Any]:

@@ -76,6 +76,7 @@ def test_htmx_swaps_only_the_table(
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="client-table"')
     assert "Showing 1 client." in body
+    assert response["HX-Push-Url"] == "/coach/?show=ready"
 
 
 def test_a_coach_sees_only_their_own_clients(
