@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_tasks_db",
     "exercises",
     "clients",
     "coaching",
@@ -224,7 +225,16 @@ if not DEBUG and not SITE_URL.startswith("https://"):
         "for example SITE_URL=https://studio.example.com."
     )
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (emails, alerts): run at once on a laptop and in tests; in production
+# queued in the database and run by `python manage.py db_worker`.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.backend.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be immediate or database.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
