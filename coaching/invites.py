@@ -64,13 +64,14 @@ def invite_client(
     email: str,
     stage: Stage,
     notes: str = "",
+    reason: str = "Starting stage",
 ) -> Client:
     """Create the client's account (no password yet), start them on a stage, email a link."""
     user = User.objects.create_user(
         email=email, password=None, first_name=first_name, last_name=last_name
     )
     client = create_client(
-        user=user, coach=coach, stage=stage, by=coach, reason="Starting stage", notes=notes
+        user=user, coach=coach, stage=stage, by=coach, reason=reason, notes=notes
     )
     _issue(user=user, by=coach)
     return client

@@ -2,11 +2,39 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from coaching import views
+from coaching import assessment_views, views
 
 studio_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("assessment/", assessment_views.assessment, name="assessment"),
+    path("assessment/book/", assessment_views.book, name="book"),
+    path(
+        "assessment/manage/<str:token>/",
+        assessment_views.manage_assessment,
+        name="manage_assessment",
+    ),
+    path(
+        "coach/assessments/",
+        assessment_views.coach_assessments_page,
+        name="coach_assessments",
+    ),
+    path(
+        "coach/assessments/<int:assessment_id>/status/",
+        assessment_views.assessment_status,
+        name="assessment_status",
+    ),
+    path(
+        "coach/assessments/<int:assessment_id>/outcome/",
+        assessment_views.assessment_outcome,
+        name="assessment_outcome",
+    ),
+    path(
+        "coach/assessments/<int:assessment_id>/start/",
+        assessment_views.assessment_start_program,
+        name="assessment_start_program",
+    ),
+    path("coach/availability/", assessment_views.availability, name="availability"),
     path("coach/", views.dashboard, name="dashboard"),
     path("coach/clients/new/", views.new_client, name="new_client"),
     path("coach/clients/<int:client_id>/", views.client_detail, name="client_detail"),

@@ -12,3 +12,22 @@
   // so look in the document once htmx has settled the new content.
   document.addEventListener("htmx:afterSettle", focusErrorSummary);
 })();
+
+// Show assessment times in the visitor's own zone: detected once, then remembered.
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.querySelector("[data-tz-form] select[name=tz]");
+    if (!select || document.cookie.indexOf("tz=") !== -1 || !window.Intl) {
+      return;
+    }
+    var detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!detected || detected === select.value) {
+      return;
+    }
+    if (!Array.prototype.some.call(select.options, function (o) { return o.value === detected; })) {
+      select.add(new Option(detected.replace(/_/g, " "), detected), 0);
+    }
+    select.value = detected;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();

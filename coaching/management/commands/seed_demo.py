@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from clients.demo import CLIENTS, build_client
 from clients.models import Client
-from coaching.models import Coach, User
+from coaching.models import Assessment, AvailabilityWindow, BookingRules, Coach, User
 from exercises.models import Stage
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -37,6 +41,7 @@ class Command(BaseCommand):
                 user = _user(spec.email, spec.first_name, spec.last_name)
                 if not Client.objects.filter(user=user).exists():
                     build_client(spec, user=user, coach=coaches[spec.coach_index], stages=stages)
+            _availability(coaches, stages)
             admin = _user(ADMIN_EMAIL, "Studio", "Admin")
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
@@ -56,3 +61,64 @@ def _user(email: str, first: str, last: str) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+WEEKLY = [
+    [(day, time(9), time(12)) for day in range(5)]
+    + [(day, time(14), time(17)) for day in range(5)],
+    [(1, time(10), time(13)), (3, time(10), time(13)), (5, time(9), time(12))],
+]
+VIDEO = ["https://meet.example.com/sam-hartley", "https://meet.example.com/priya-nair"]
+
+# (coach index, days from today, hour, name, email, status, where, outcome stage or None)
+ASSESSMENTS = [
+    (0, 2, 10, "Dan Brooks", "dan@example.com", "booked", "Lower back, right side", None),
+    (1, 4, 11, "Eve Carter", "eve@example.com", "booked", "Lower back after sitting", None),
+    (0, -3, 9, "Finn Doyle", "finn@example.com", "completed", "Lower back when lifting", 2),
+    (0, -2, 15, "Gina Ellis", "gina@example.com", "completed", "Lower back and left hip", None),
+    (1, -5, 10, "Hugo Fox", "hugo@example.com", "cancelled", "Stiff back in the mornings", None),
+]
+
+
+def _availability(coaches: list[User], stages: list[Any]) -> None:
+    BookingRules.load()
+    for user, windows, video in zip(coaches, WEEKLY, VIDEO, strict=True):
+        coach = user.coach_profile
+        coach.video_link = video
+        coach.save(update_fields=["video_link"])
+        if not coach.windows.exists():
+            AvailabilityWindow.objects.bulk_create(
+                AvailabilityWindow(coach=coach, weekday=d, starts_at=a, ends_at=b)
+                for d, a, b in windows
+            )
+    if Assessment.objects.exists():
+        return
+    today = timezone.localdate()
+    for index, days, hour, name, email, status, where, stage in ASSESSMENTS:
+        start = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+        outcome = {}
+        if stage:
+            outcome = {
+                "why_in_pain": "Bends through the lower back instead of the hips when lifting.",
+                "restricted_movements": "Hip flexion; hinging with a neutral spine.",
+                "movements_to_avoid": "Loaded forward bending for now.",
+                "movements_to_do": "Kneeling hip thrusts and rock backs daily.",
+                "recommended_stage": stages[stage - 1],
+                "outcome_recorded_at": start + timedelta(hours=1),
+            }
+        Assessment.objects.create(
+            coach=coaches[index].coach_profile,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            blocked_until=start + timedelta(minutes=45),
+            status=status,
+            manage_token_hash=hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+            name=name,
+            email=email,
+            where_it_hurts=where,
+            how_long="A few weeks",
+            worse_with="Sitting for long",
+            goals="Pick up my kids without pain",
+            consented_at=start - timedelta(days=3),
+            **outcome,
+        )

@@ -1,0 +1,135 @@
+"""Free assessment slots: a pure function over plain data (no ORM).
+
+Coaches give weekly windows in their own time zone ("Mondays 09:00-12:00,
+Europe/London"). Slots are laid on that local wall clock, so a 09:00 window
+stays at 09:00 across daylight-saving changes; the instants are then compared
+in UTC against time off, existing bookings (with the buffer after each
+session on both sides), the minimum notice and the booking horizon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int  # Monday is 0
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Busy:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Rules:
+    slot_minutes: int = 30
+    buffer_minutes: int = 15
+    min_notice_hours: int = 12
+    horizon_days: int = 21
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    start: datetime
+    coach_id: int
+    end: datetime
+
+    @property
+    def value(self) -> str:
+        """The slot as a form value: coach id and UTC start."""
+        return f"{self.coach_id}@{self.start.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+@dataclass(frozen=True)
+class CoachCalendar:
+    coach_id: int
+    time_zone: str
+    windows: Sequence[Window]
+    time_off: Sequence[Busy] = ()
+    bookings: Sequence[Busy] = ()
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime | None:
+    """The instant of a wall-clock time, or None if the clocks skip it that day."""
+    candidate = datetime.combine(day, at, tzinfo=zone)
+    round_trip = candidate.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != candidate.replace(tzinfo=None):
+        return None
+    return candidate
+
+
+def _overlaps(start: datetime, end: datetime, busy: Iterable[Busy]) -> bool:
+    return any(start < b.end and b.start < end for b in busy)
+
+
+def free_slots(calendar: CoachCalendar, *, rules: Rules, now: datetime) -> list[Slot]:
+    """Every bookable slot of one coach, earliest first."""
+    zone = ZoneInfo(calendar.time_zone)
+    length = timedelta(minutes=rules.slot_minutes)
+    buffer = timedelta(minutes=rules.buffer_minutes)
+    earliest = now + timedelta(hours=rules.min_notice_hours)
+    latest = now + timedelta(days=rules.horizon_days)
+    # A booking blocks its own time plus the buffer after it; a new slot needs the
+    # buffer after itself too, so both sides are widened by the buffer.
+    booked = [Busy(b.start, b.end + buffer) for b in calendar.bookings]
+    first_day = now.astimezone(zone).date()
+    slots: list[Slot] = []
+    for offset in range(rules.horizon_days + 2):
+        day = first_day + timedelta(days=offset)
+        for window in calendar.windows:
+            if window.weekday != day.weekday():
+                continue
+            cursor = datetime.combine(day, window.start)
+            close = datetime.combine(day, window.end)
+            while cursor + length <= close:
+                start = _local(day, cursor.time(), zone)
+                cursor += length
+                if start is None:
+                    continue
+                end = start + length
+                if start < earliest or start > latest:
+                    continue
+                if _overlaps(start, end, calendar.time_off):
+                    continue
+                if _overlaps(start, end + buffer, booked):
+                    continue
+                slots.append(Slot(start.astimezone(UTC), calendar.coach_id, end.astimezone(UTC)))
+    return sorted(set(slots))
+
+
+def merge_slots(per_coach: Iterable[list[Slot]]) -> list[Slot]:
+    """One slot per start time across coaches ("any coach"), earliest coach id first."""
+    chosen: dict[datetime, Slot] = {}
+    for slots in per_coach:
+        for slot in slots:
+            if slot.start not in chosen or slot.coach_id < chosen[slot.start].coach_id:
+                chosen[slot.start] = slot
+    return sorted(chosen.values())
+
+
+def parse_slot(value: str) -> tuple[int, datetime] | None:
+    """Read a slot form value back; None for anything tampered or malformed."""
+    coach, _, when = value.partition("@")
+    if not coach.isdigit() or not when.endswith("Z"):
+        return None
+    try:
+        start = datetime.strptime(when, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return int(coach), start
+
+
+def group_by_day(slots: Sequence[Slot], zone: ZoneInfo) -> list[tuple[date, list[Slot]]]:
+    """Slots grouped by the visitor's local date."""
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
+    return sorted(days.items())
