@@ -86,8 +86,9 @@ def _remember_zone(response: HttpResponse, zone: str) -> HttpResponse:
     return response
 
 
-def _zone_choices(zone: str) -> list[str]:
-    return COMMON_ZONES if zone in COMMON_ZONES else [zone, *COMMON_ZONES]
+def _zone_choices(zone: str) -> list[tuple[str, str]]:
+    names = COMMON_ZONES if zone in COMMON_ZONES else [zone, *COMMON_ZONES]
+    return [(name, name.replace("_", " ")) for name in names]
 
 
 def _slot_days(slots: list[Slot], zone: str, start: date | None) -> dict[str, Any]:
@@ -118,6 +119,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
     slots = available_slots(coach_id=coach_id)
     context = {
         "zone": zone,
+        "zone_label": zone.replace("_", " "),
         "zones": _zone_choices(zone),
         "coaches": coaches,
         "coach_id": coach_id,
@@ -127,7 +129,9 @@ def assessment(request: HttpRequest) -> HttpResponse:
     template = "coaching/assessment.html"
     if request.htmx:
         template += "#slot_list"
-    response = _remember_zone(TemplateResponse(request, template, context), zone)
+    response = TemplateResponse(request, template, context)
+    if request.GET.get("tz") == zone:
+        _remember_zone(response, zone)
     if request.htmx:
         query = request.GET.urlencode()
         return push_url(response, request.path + (f"?{query}" if query else ""))
@@ -167,7 +171,13 @@ def book(request: HttpRequest) -> HttpResponse:
         )
     coach = Coach.objects.select_related("user").get(pk=slot.coach_id)
     form = IntakeForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "slot": slot, "coach": coach, "zone": zone}
+    context: dict[str, Any] = {
+        "form": form,
+        "slot": slot,
+        "coach": coach,
+        "zone": zone,
+        "zone_label": zone.replace("_", " "),
+    }
     if request.method == "POST":
         if form.is_bot():
             return TemplateResponse(request, "coaching/book_refused.html", context, status=400)
@@ -236,6 +246,7 @@ def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
         {
             "booking": booking,
             "zone": zone,
+            "zone_label": zone.replace("_", " "),
             "tz_zone": ZoneInfo(zone),
             "just_booked": request.GET.get("booked") == "1",
             "days": group_by_day(slots, ZoneInfo(zone)),

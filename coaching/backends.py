@@ -8,11 +8,13 @@ from coaching.models import User
 
 
 class EmailBackend(ModelBackend):
-    """Django's model backend, loading both role profiles with the user in one query."""
+    """Django's model backend, loading role profiles (and a client's assessment) in one query."""
 
     def get_user(self, user_id: Any) -> User | None:
         user = (
-            User.objects.select_related("coach_profile", "client_profile")
+            User.objects.select_related(
+                "coach_profile", "client_profile", "client_profile__assessment"
+            )
             .filter(pk=user_id)
             .first()
         )
