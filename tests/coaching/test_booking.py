@@ -305,6 +305,7 @@ def test_a_coach_records_an_outcome_and_starts_a_program(
     client.force_login(coach_a)
     page = client.get("/coach/assessments/").content.decode()
     assert "Paula Past" in page and "Lower back" in page
+    assert f'name="a{found.pk}-why_in_pain"' in page
     bad = client.post(f"/coach/assessments/{found.pk}/outcome/", {f"a{found.pk}-why_in_pain": ""})
     assert "Write what you found about why they are in pain" in bad.content.decode()
     stage = Stage.objects.get(progression__slug="hip-hinge", position=2)
