@@ -32,6 +32,44 @@ def pain_field(label: str, help_text: str) -> forms.TypedChoiceField:
     )
 
 
+def count_field(
+    noun: str, label: str, *, maximum: int, example: int, required_message: str = ""
+) -> forms.IntegerField:
+    """Sets, reps or seconds: a whole number from 1, with plain-words errors."""
+    name = noun.capitalize()
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=maximum,
+        required=bool(required_message),
+        error_messages={
+            "required": required_message,
+            "invalid": f"{name} must be a whole number, like {example}",
+            "min_value": f"{name} must be at least 1",
+            "max_value": f"{name} must be {maximum} or fewer",
+        },
+    )
+
+
+def load_field(label: str, *, required: bool, help_text: str = "") -> forms.DecimalField:
+    """A load in kilograms, 0-500 with one decimal place."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=Decimal("500"),
+        decimal_places=1,
+        required=required,
+        help_text=help_text,
+        error_messages={
+            "required": "Enter the load you used, in kilograms",
+            "invalid": "Load must be a number of kilograms, like 12 or 12.5",
+            "min_value": "Load cannot be negative",
+            "max_value": "Load must be 500 kg or less",
+            "max_decimal_places": "Load can have one decimal place at most, like 12.5",
+        },
+    )
+
+
 class SessionForm(forms.Form):
     """A session at the client's current stage; load only at loaded stages."""
 
@@ -43,41 +81,20 @@ class SessionForm(forms.Form):
             "invalid": "Enter the date as a real date, for example 25/11/2026",
         },
     )
-    sets = forms.IntegerField(
-        label="Sets",
-        min_value=1,
-        max_value=20,
-        error_messages={
-            "required": "Enter how many sets you did",
-            "invalid": "Sets must be a whole number, like 3",
-            "min_value": "Sets must be at least 1",
-            "max_value": "Sets must be 20 or fewer",
-        },
+    sets = count_field(
+        "sets", "Sets", maximum=20, example=3, required_message="Enter how many sets you did"
     )
-    reps = forms.IntegerField(
-        label="Reps per set",
-        min_value=1,
-        max_value=100,
-        error_messages={
-            "required": "Enter how many reps you did in each set",
-            "invalid": "Reps must be a whole number, like 10",
-            "min_value": "Reps must be at least 1",
-            "max_value": "Reps must be 100 or fewer",
-        },
+    reps = count_field(
+        "reps",
+        "Reps per set",
+        maximum=100,
+        example=10,
+        required_message="Enter how many reps you did in each set",
     )
-    load_kg = forms.DecimalField(
-        label="Load (kg)",
-        min_value=Decimal("0"),
-        max_value=Decimal("500"),
-        decimal_places=1,
+    load_kg = load_field(
+        "Load (kg)",
+        required=True,
         help_text="The weight you used, in kilograms, for example 12 or 12.5.",
-        error_messages={
-            "required": "Enter the load you used, in kilograms",
-            "invalid": "Load must be a number of kilograms, like 12 or 12.5",
-            "min_value": "Load cannot be negative",
-            "max_value": "Load must be 500 kg or less",
-            "max_decimal_places": "Load can have one decimal place at most, like 12.5",
-        },
     )
     pain_before = pain_field("Pain before", "Your back pain just before you started.")
     pain_during = pain_field("Worst pain during", "The worst it got while you exercised.")
@@ -117,18 +134,14 @@ class SessionForm(forms.Form):
         if stage.reps:
             self.fields["reps"].initial = stage.reps
         else:
-            self.fields["seconds"] = forms.IntegerField(
-                label="Seconds per set",
-                min_value=1,
-                max_value=600,
-                initial=stage.seconds,
-                error_messages={
-                    "required": "Enter how many seconds you held each set",
-                    "invalid": "Seconds must be a whole number, like 30",
-                    "min_value": "Seconds must be at least 1",
-                    "max_value": "Seconds must be 600 or fewer",
-                },
+            self.fields["seconds"] = count_field(
+                "seconds",
+                "Seconds per set",
+                maximum=600,
+                example=30,
+                required_message="Enter how many seconds you held each set",
             )
+            self.fields["seconds"].initial = stage.seconds
             del self.fields["reps"]
         if not stage.exercise.is_loaded:
             del self.fields["load_kg"]

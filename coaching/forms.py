@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 
+from clients.forms import count_field, load_field
 from coaching.models import AvailabilityWindow, TimeOff, User
 from exercises.models import Stage
 
@@ -104,51 +105,12 @@ class NoteForm(forms.Form):
 
 
 class PrescriptionForm(forms.Form):
-    sets = forms.IntegerField(
-        min_value=1,
-        max_value=20,
-        error_messages={
-            "required": "Enter the number of sets",
-            "invalid": "Sets must be a whole number",
-            "min_value": "Sets must be at least 1",
-            "max_value": "Sets must be 20 or fewer",
-        },
+    sets = count_field(
+        "sets", "Sets", maximum=20, example=3, required_message="Enter the number of sets"
     )
-    reps = forms.IntegerField(
-        label="Reps per set",
-        min_value=1,
-        max_value=100,
-        required=False,
-        error_messages={
-            "invalid": "Reps must be a whole number",
-            "min_value": "Reps must be at least 1",
-            "max_value": "Reps must be 100 or fewer",
-        },
-    )
-    seconds = forms.IntegerField(
-        label="Or seconds per set",
-        min_value=1,
-        max_value=600,
-        required=False,
-        error_messages={
-            "invalid": "Seconds must be a whole number",
-            "min_value": "Seconds must be at least 1",
-            "max_value": "Seconds must be 600 or fewer",
-        },
-    )
-    target_load_kg = forms.DecimalField(
-        label="Target load (kg)",
-        min_value=0,
-        max_value=500,
-        decimal_places=1,
-        required=False,
-        error_messages={
-            "invalid": "Load must be a number of kilograms",
-            "min_value": "Load cannot be negative",
-            "max_value": "Load must be 500 kg or less",
-            "max_decimal_places": "Load can have one decimal place at most",
-        },
-    )
+    reps = count_field("reps", "Reps per set", maximum=100, example=10)
+    seconds = count_field("seconds", "Or seconds per set", maximum=600, example=30)
+    target_load_kg = load_field("Target load (kg)", required=False)
 
     def __init__(self, *args: Any, loaded: bool, **kwargs: Any) -> None:
         super().__init__(*args, prefix="rx", **kwargs)
