@@ -84,3 +84,28 @@ def test_a_visitor_books_cancels_and_the_coach_starts_a_program(
     expect(page.locator("#stage-history")).to_contain_text("Started to 1. Four-point rock back")
     assert any(m.to == ["gina@example.com"] for m in mail.outbox)
     coach.close()
+
+
+def test_times_follow_the_visitors_own_time_zone(
+    browser: Browser,
+    live_server: Any,
+    demo_studio: None,  # noqa: F811
+) -> None:
+    """A phone set to Kolkata time sees Kolkata times, and the choice is remembered."""
+    from tests.e2e.conftest import PHONE
+
+    context = browser.new_context(
+        **PHONE, base_url=live_server.url, timezone_id="Asia/Kolkata", bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto("/assessment/")
+    kolkata = re.compile(r"Asia/(Kolkata|Calcutta)")  # Chromium may report the older alias
+    expect(page.locator("#id_tz")).to_have_value(kolkata)
+    expect(page.locator("#slots-title")).to_contain_text(kolkata)
+    expect(page).to_have_url(re.compile(r"tz=Asia%2F(Kolkata|Calcutta)"))
+    assert_accessible(page)
+    page.goto("/assessment/")
+    expect(page.locator("#slots-title")).to_contain_text(kolkata)
+    page.locator("#id_tz").select_option("America/New_York")
+    expect(page.locator("#slots-title")).to_contain_text("America/New York")
+    context.close()
