@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.progression import SessionFacts
-from exercises.models import Progression, Stage
+from exercises.models import Progression, Stage, volume_text
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -30,6 +30,17 @@ FACT_FIELDS = [
     "felt_lower_back",
     "next_day_pain",
 ]
+
+
+def reps_or_seconds(name: str) -> models.CheckConstraint:
+    """A volume is reps per set or seconds per set, never both, never neither."""
+    return models.CheckConstraint(
+        condition=(Q(reps__gte=1) & Q(seconds__isnull=True))
+        | (Q(reps__isnull=True) & Q(seconds__gte=1)),
+        name=name,
+    )
+
+
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
@@ -242,11 +253,7 @@ class TrainingSession(models.Model):
                 name="session_check_in_answered_together",
             ),
             models.CheckConstraint(condition=Q(sets__gte=1), name="session_sets_positive"),
-            models.CheckConstraint(
-                condition=(Q(reps__gte=1) & Q(seconds__isnull=True))
-                | (Q(reps__isnull=True) & Q(seconds__gte=1)),
-                name="session_reps_or_seconds",
-            ),
+            reps_or_seconds("session_reps_or_seconds"),
             models.CheckConstraint(
                 condition=Q(load_kg__isnull=True) | Q(load_kg__gte=Decimal("0")),
                 name="session_load_not_negative",
@@ -286,10 +293,7 @@ class TrainingSession(models.Model):
 
     @property
     def volume(self) -> str:
-        amount = (
-            f"{self.sets} × {self.reps} reps" if self.reps else f"{self.sets} × {self.seconds} s"
-        )
-        return f"{amount} at {self.load_kg:g} kg" if self.load_kg is not None else amount
+        return volume_text(self.sets, self.reps, self.seconds, self.load_kg)
 
     def facts(self) -> SessionFacts:
         return SessionFacts(
@@ -354,11 +358,7 @@ class Prescription(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "stage"], name="prescription_once_per_stage"),
             models.CheckConstraint(condition=Q(sets__gte=1), name="prescription_sets_positive"),
-            models.CheckConstraint(
-                condition=(Q(reps__gte=1) & Q(seconds__isnull=True))
-                | (Q(reps__isnull=True) & Q(seconds__gte=1)),
-                name="prescription_reps_or_seconds",
-            ),
+            reps_or_seconds("prescription_reps_or_seconds"),
             models.CheckConstraint(
                 condition=Q(target_load_kg__isnull=True) | Q(target_load_kg__gte=Decimal("0")),
                 name="prescription_load_not_negative",
@@ -370,12 +370,7 @@ class Prescription(models.Model):
 
     @property
     def text(self) -> str:
-        amount = (
-            f"{self.sets} × {self.reps} reps" if self.reps else f"{self.sets} × {self.seconds} s"
-        )
-        if self.target_load_kg is not None:
-            return f"{amount} at {self.target_load_kg:g} kg"
-        return amount
+        return volume_text(self.sets, self.reps, self.seconds, self.target_load_kg)
 
 
 class CoachNote(models.Model):

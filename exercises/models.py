@@ -8,6 +8,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 
+def volume_text(sets: int, reps: int | None, seconds: int | None, load_kg: object = None) -> str:
+    """'3 × 10 reps', '2 × 30 s', with ' at 12 kg' when there is a load."""
+    amount = f"{sets} × {reps} reps" if reps else f"{sets} × {seconds} s"
+    return f"{amount} at {load_kg:g} kg" if load_kg is not None else amount
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -172,6 +178,4 @@ class Stage(models.Model):
 
     @property
     def prescription(self) -> str:
-        if self.reps:
-            return f"{self.sets} × {self.reps} reps"
-        return f"{self.sets} × {self.seconds} s"
+        return volume_text(self.sets, self.reps, self.seconds)
