@@ -58,8 +58,9 @@ class Trend:
         )
 
 
-def _y(level: int) -> float:
-    return round(TOP + (10 - level) * (HEIGHT - TOP - BOTTOM) / 10, 1)
+def _y(level: int, height: int = HEIGHT) -> float:
+    """The y coordinate of a 0-10 pain level in a chart of the given height."""
+    return round(TOP + (10 - level) * (height - TOP - BOTTOM) / 10, 1)
 
 
 def pain_trend(sessions: Sequence[SessionFacts]) -> Trend:
@@ -121,7 +122,7 @@ class ProgramChart:
 
     @property
     def gridlines(self) -> list[tuple[int, float]]:
-        return [(level, _scale_y(level, PROGRAM_HEIGHT)) for level in (0, 5, 10)]
+        return [(level, _y(level, PROGRAM_HEIGHT)) for level in (0, 5, 10)]
 
     @property
     def summary(self) -> str:
@@ -136,10 +137,6 @@ class ProgramChart:
         )
 
 
-def _scale_y(level: int, height: int) -> float:
-    return round(TOP + (10 - level) * (height - TOP - BOTTOM) / 10, 1)
-
-
 def program_chart(sessions: Sequence[SessionFacts], assignments: Sequence[object]) -> ProgramChart:
     """Before, during, after and next-morning pain, with the stage changes marked."""
     rows = sorted(sessions, key=lambda s: (s.performed_on, s.logged_at, s.id))[-PROGRAM_SESSIONS:]
@@ -152,7 +149,7 @@ def program_chart(sessions: Sequence[SessionFacts], assignments: Sequence[object
     series = []
     for field, label, colour, dash in SERIES:
         points = [
-            f"{x},{_scale_y(getattr(s, field), PROGRAM_HEIGHT)}"
+            f"{x},{_y(getattr(s, field), PROGRAM_HEIGHT)}"
             for x, s in zip(xs, rows, strict=True)
             if getattr(s, field) is not None
         ]

@@ -57,9 +57,7 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
     def with_current_stage(self) -> ClientQuerySet:
         """Annotate the latest stage assignment: stage id, when, and the sign-off there."""
-        latest = StageAssignment.objects.filter(client=models.OuterRef("pk")).order_by(
-            "-assigned_at", "-id"
-        )
+        latest = _latest_assignment("pk")
         return self.annotate(
             current_stage_id=models.Subquery(latest.values("stage_id")[:1]),
             current_since=models.Subquery(latest.values("assigned_at")[:1]),
@@ -168,15 +166,20 @@ class FeltIn(models.TextChoices):
     ELSEWHERE = "elsewhere", "Somewhere else"
 
 
+def _latest_assignment(client_ref: str) -> models.QuerySet[StageAssignment]:
+    """The outer row's client's assignments, newest first: [:1] is the current stage."""
+    return StageAssignment.objects.filter(client=models.OuterRef(client_ref)).order_by(
+        "-assigned_at", "-id"
+    )
+
+
 class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def at_stage_since(self, client: Client, stage_id: int, since: Any) -> TrainingSessionQuerySet:
         return self.filter(client=client, stage_id=stage_id, logged_at__gte=since)
 
     def at_current_stage(self, clients: Any) -> TrainingSessionQuerySet:
         """Sessions that count for each client's gate: at their current stage, since entering."""
-        latest = StageAssignment.objects.filter(client=models.OuterRef("client_id")).order_by(
-            "-assigned_at", "-id"
-        )
+        latest = _latest_assignment("client_id")
         return (
             self.filter(client__in=clients)
             .annotate(

@@ -26,6 +26,7 @@ from coaching.assessments import (
     cancel_assessment,
     coach_assessments,
     find_by_token,
+    find_free_slot,
     note_attempt,
     record_outcome,
     reschedule_assessment,
@@ -143,14 +144,7 @@ def _chosen_slot(value: str, *, exclude: int | None = None) -> Slot | None:
     if parsed is None:
         return None
     coach_id, start = parsed
-    return next(
-        (
-            s
-            for s in available_slots(coach_id=coach_id, exclude=exclude)
-            if s.start == start and s.coach_id == coach_id
-        ),
-        None,
-    )
+    return find_free_slot(coach_id, start, exclude=exclude)
 
 
 def _slot_gone(request: HttpRequest, message: str) -> HttpResponse:

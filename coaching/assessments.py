@@ -94,11 +94,16 @@ def available_slots(
     )
 
 
-def is_free(coach_id: int, start: datetime, *, exclude: int | None = None) -> bool:
-    return any(
-        slot.start == start and slot.coach_id == coach_id
-        for slot in available_slots(coach_id=coach_id, exclude=exclude)
+def find_free_slot(coach_id: int, start: datetime, *, exclude: int | None = None) -> Slot | None:
+    """The coach's slot starting then, if it is still free."""
+    return next(
+        (s for s in available_slots(coach_id=coach_id, exclude=exclude) if s.start == start),
+        None,
     )
+
+
+def is_free(coach_id: int, start: datetime, *, exclude: int | None = None) -> bool:
+    return find_free_slot(coach_id, start, exclude=exclude) is not None
 
 
 def _hash(value: str) -> str:
