@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import Browser, Page
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -73,6 +76,20 @@ def phone(browser: Browser, live_server: Any) -> Iterator[Page]:
 def desktop(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A page at a desktop viewport, pointed at the live server."""
     yield from _new_page(browser, DESKTOP, live_server.url)
+
+
+@pytest.fixture
+def demo_studio() -> None:
+    """The demo studio from seed_demo, with its documented logins."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def log_in(page: Page, email: str, password: str = "demo-pass-123") -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 def assert_accessible(page: Page) -> None:

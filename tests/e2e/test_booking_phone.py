@@ -8,8 +8,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from coaching.assessments import available_slots
 from coaching.models import Assessment
-from tests.e2e.conftest import DESKTOP, assert_accessible, assert_no_horizontal_scroll
-from tests.e2e.test_client_phone import demo_studio, log_in  # noqa: F401 - fixture
+from tests.e2e.conftest import (
+    DESKTOP,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    log_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +27,7 @@ def test_a_visitor_books_cancels_and_the_coach_starts_a_program(
     phone: Page,
     browser: Browser,
     live_server: Any,
-    demo_studio: None,  # noqa: F811
+    demo_studio: None,
 ) -> None:
     phone.goto("/")
     phone.get_by_role("link", name="Book your free assessment").click()
@@ -89,7 +93,7 @@ def test_a_visitor_books_cancels_and_the_coach_starts_a_program(
 def test_times_follow_the_visitors_own_time_zone(
     browser: Browser,
     live_server: Any,
-    demo_studio: None,  # noqa: F811
+    demo_studio: None,
 ) -> None:
     """A phone set to Kolkata time sees Kolkata times, and the choice is remembered."""
     from tests.e2e.conftest import PHONE

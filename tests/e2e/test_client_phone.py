@@ -1,28 +1,12 @@
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Page, expect
 
 from clients.models import TrainingSession
-from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo_studio() -> None:
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill("demo-pass-123")
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(

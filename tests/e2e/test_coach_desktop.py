@@ -5,8 +5,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible
-from tests.e2e.test_client_phone import demo_studio, log_in  # noqa: F401 - fixture
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +14,7 @@ def test_the_demo_coach_advances_a_ready_client(
     desktop: Page,
     browser: Browser,
     live_server: Any,
-    demo_studio: None,  # noqa: F811
+    demo_studio: None,
 ) -> None:
     """The head coach filters to READY, opens a client and advances them.
 
@@ -55,7 +54,7 @@ def test_a_coach_adds_a_client_who_accepts_the_invitation(
     desktop: Page,
     browser: Browser,
     live_server: Any,
-    demo_studio: None,  # noqa: F811
+    demo_studio: None,
 ) -> None:
     log_in(desktop, "coach@example.com")
     desktop.get_by_role("link", name="Add a client").first.click()
