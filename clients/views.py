@@ -17,16 +17,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from clients import charts
 from clients.forms import CheckInForm, SessionForm
-from clients.models import CONSENT_TEXT, FACT_FIELDS, Client, StageAssignment, TrainingSession
-from clients.progression import Light, Status, history_lights
+from clients.models import CONSENT_TEXT, Client, StageAssignment, TrainingSession
+from clients.progression import Light, Status
+from clients.selectors import check_in_due, load_program, session_history, session_lights
 from clients.services import (
     ProgramError,
     answer_check_in,
-    check_in_due,
     correct_session,
-    load_program,
     record_consent,
-    thresholds_of,
 )
 from clients.services import (
     log_session as record_session,
@@ -194,8 +192,8 @@ def progress(request: HttpRequest, client: Client) -> TemplateResponse:
     entered: dict[int, Any] = {}
     for assignment in StageAssignment.objects.filter(client=client).order_by("assigned_at", "id"):
         entered.setdefault(assignment.stage_id, assignment.assigned_at)
-    history = [s.facts() for s in TrainingSession.objects.filter(client=client).only(*FACT_FIELDS)]
-    lights = history_lights(history, {s.pk: thresholds_of(s) for s in program.stages})
+    history = session_history(client)
+    lights = session_lights(history, program.stages)
     page = Paginator(
         TrainingSession.objects.filter(client=client).select_related("stage__exercise"), 20
     ).get_page(request.GET.get("page"))

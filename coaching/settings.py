@@ -158,7 +158,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "coaching.User"
-AUTHENTICATION_BACKENDS = ["coaching.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = ["coaching.accounts.backends.EmailBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

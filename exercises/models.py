@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import parse_qs, urlparse
 
 from django.db import models
@@ -118,9 +119,16 @@ class Progression(models.Model):
         return self.name
 
 
+# The studio's own progression, seeded by migration 0002: the one coaches assign from.
+DEFAULT_PROGRESSION = "hip-hinge"
+
+
 class StageQuerySet(models.QuerySet["Stage"]):
     def in_order(self) -> StageQuerySet:
         return self.select_related("exercise").order_by("progression_id", "position")
+
+    def default_progression(self) -> StageQuerySet:
+        return self.filter(progression__slug=DEFAULT_PROGRESSION)
 
 
 class Stage(models.Model):
@@ -179,3 +187,13 @@ class Stage(models.Model):
     @property
     def prescription(self) -> str:
         return volume_text(self.sets, self.reps, self.seconds)
+
+
+def stage_neighbours(
+    stages: Sequence[Stage], stage_id: int
+) -> tuple[Stage, Stage | None, Stage | None]:
+    """A stage with the one before and the one after it, from its progression's stages in order."""
+    index = next(i for i, s in enumerate(stages) if s.pk == stage_id)
+    previous = stages[index - 1] if index > 0 else None
+    following = stages[index + 1] if index + 1 < len(stages) else None
+    return stages[index], previous, following

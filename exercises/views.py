@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from exercises.models import Exercise, Stage
+from exercises.models import Exercise, Stage, stage_neighbours
 
 
 @require_GET
@@ -23,9 +23,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     if stage is not None:
         siblings = list(Stage.objects.in_order().filter(progression_id=stage.progression_id))
         stage_count = len(siblings)
-        index = next(i for i, s in enumerate(siblings) if s.pk == stage.pk)
-        previous = siblings[index - 1] if index > 0 else None
-        following = siblings[index + 1] if index + 1 < stage_count else None
+        _, previous, following = stage_neighbours(siblings, stage.pk)
     return TemplateResponse(
         request,
         "exercises/exercise_detail.html",

@@ -9,13 +9,12 @@ from django.utils import timezone
 
 from clients.models import Client, SessionRevision, StageAssignment, TrainingSession
 from clients.progression import Status
+from clients.selectors import check_in_due, load_program
 from clients.services import (
     ProgramError,
     advance_stage,
     answer_check_in,
-    check_in_due,
     correct_session,
-    load_program,
     override_stage,
     regress_stage,
     set_prescription,

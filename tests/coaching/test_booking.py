@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from icalendar import Calendar
 
-from coaching.assessments import available_slots
+from coaching.assessments.selectors import available_slots
 from coaching.models import Assessment, AvailabilityWindow, User
 from exercises.models import Stage
 
@@ -95,7 +95,7 @@ def test_the_assessment_page_lists_free_times_in_the_visitors_zone(
 def test_slots_navigate_with_htmx(client: HttpClient, open_coach: User) -> None:
     later = (timezone.localdate() + timedelta(days=8)).isoformat()
     response = client.get(f"/assessment/?from={later}", headers={"HX-Request": "true"})
-    assert response.template_name == "coaching/assessment.html#slot_list"
+    assert response.template_name == "coaching/assessments/assessment.html#slot_list"
     assert response.context["days"][0][0].isoformat() == later
 
 

@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 from django.test import Client as HttpClient
 
-from coaching.assessments import available_slots
+from coaching.assessments.selectors import available_slots
 from coaching.models import Assessment, AvailabilityWindow, User
 from tests.clients.test_concurrency import race
 from tests.coaching.test_booking import intake
@@ -57,7 +57,7 @@ def test_the_database_or_the_service_refuses_an_overlapping_booking(coach_a: Use
     from django.db import IntegrityError, connection, transaction
     from django.utils import timezone
 
-    from coaching.assessments import SlotTaken, book_assessment
+    from coaching.assessments.services import SlotTaken, book_assessment
 
     start = timezone.now().replace(microsecond=0) + timedelta(days=2)
     fields = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from coaching.booking import (
+from coaching.assessments.slots import (
     Busy,
     CoachCalendar,
     Rules,

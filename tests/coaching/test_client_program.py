@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from clients.models import Client, CoachNote, Prescription, StageAssignment, TechniqueSignoff
-from clients.services import load_program
+from clients.selectors import load_program
 from coaching.models import Invitation, User
 from exercises.models import Stage
 from tests.factories import make_client, make_session
@@ -52,7 +52,7 @@ def test_advancing_a_ready_client_with_htmx_returns_the_updated_program(
 ) -> None:
     make_ready(client_a)
     response = as_coach_a.post(url(client_a, "advance"), headers=HTMX)
-    assert response.template_name == "coaching/client_detail.html#program"
+    assert response.template_name == "coaching/coach/client_detail.html#program"
     body = response.content.decode()
     assert "Stage 4 of 8: Standing hip hinge" in body
     assert "Advanced to stage 4: Standing hip hinge." in body

@@ -72,7 +72,7 @@ def test_htmx_swaps_only_the_table(
 ) -> None:
     client.force_login(coach_a)
     response = client.get("/coach/?show=ready", headers=HTMX)
-    assert response.template_name == "coaching/dashboard.html#client_table"
+    assert response.template_name == "coaching/coach/dashboard.html#client_table"
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="client-table"')
     assert "Showing 1 client." in body

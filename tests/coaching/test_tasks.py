@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
-from coaching.invites import invite_client
+from coaching.accounts.services import invite_client
 from coaching.models import User
 from exercises.models import Stage
 
@@ -58,9 +58,10 @@ def test_a_booking_schedules_a_reminder_24_hours_before(coach_a: User) -> None:
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from coaching.assessments import available_slots, book_assessment, cancel_assessment
+    from coaching.assessments.selectors import available_slots
+    from coaching.assessments.services import book_assessment, cancel_assessment
+    from coaching.assessments.tasks import send_assessment_reminder
     from coaching.models import AvailabilityWindow
-    from coaching.tasks import send_assessment_reminder
 
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(

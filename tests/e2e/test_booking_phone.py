@@ -6,7 +6,7 @@ from django.core import mail
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
-from coaching.assessments import available_slots
+from coaching.assessments.selectors import available_slots
 from coaching.models import Assessment
 from tests.e2e.conftest import (
     DESKTOP,

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +10,9 @@ from django.utils import timezone
 
 from clients.demo import CLIENTS, build_client
 from clients.models import Client
-from coaching.models import Assessment, AvailabilityWindow, BookingRules, Coach, User
+from coaching.accounts.models import Coach, User
+from coaching.accounts.tokens import hash_token, new_token
+from coaching.assessments.models import Assessment, AvailabilityWindow, BookingRules
 from exercises.models import Stage
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 user = _user(email, first, last)
                 Coach.objects.update_or_create(user=user, defaults={"is_head_coach": head})
                 coaches.append(user)
-            stages = list(Stage.objects.in_order().filter(progression__slug="hip-hinge"))
+            stages = list(Stage.objects.in_order().default_progression())
             for spec in CLIENTS:
                 user = _user(spec.email, spec.first_name, spec.last_name)
                 if not Client.objects.filter(user=user).exists():
@@ -112,7 +112,7 @@ def _availability(coaches: list[User], stages: list[Any]) -> None:
             ends_at=start + timedelta(minutes=30),
             blocked_until=start + timedelta(minutes=45),
             status=status,
-            manage_token_hash=hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+            manage_token_hash=hash_token(new_token()),
             name=name,
             email=email,
             where_it_hurts=where,

@@ -1,4 +1,4 @@
-"""Background work: emails go out through Django's tasks framework."""
+"""Background work for the assessment: confirmation, change and reminder emails with .ics."""
 
 from __future__ import annotations
 
@@ -11,29 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import Assessment, Invitation
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-@task
-def send_invitation_email(invitation_id: int, link_path: str) -> None:
-    invitation = Invitation.objects.select_related("user", "created_by").get(pk=invitation_id)
-    context = {
-        "name": invitation.user.first_name or invitation.user.email,
-        "coach": invitation.created_by.display_name,
-        "link": absolute(link_path),
-        "expires_at": invitation.expires_at,
-        "studio_name": settings.STUDIO_NAME,
-    }
-    send_mail(
-        subject=f"{context['coach']} has invited you to {settings.STUDIO_NAME}",
-        message=render_to_string("coaching/emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.user.email],
-    )
+from clients.tasks import absolute_url
+from coaching.assessments.models import Assessment
 
 
 def _ics(assessment: Assessment, *, method: str) -> bytes:
@@ -95,14 +74,14 @@ def send_assessment_emails(assessment_id: int, manage_path: str, kind: str) -> N
         "when": _local_time(assessment),
         "coach": assessment.coach.user.display_name,
         "video_link": assessment.coach.video_link,
-        "manage_link": absolute(manage_path) if manage_path else "",
-        "book_link": absolute(reverse("coaching:assessment")),
+        "manage_link": absolute_url(manage_path) if manage_path else "",
+        "book_link": absolute_url(reverse("coaching:assessment")),
         "studio_name": settings.STUDIO_NAME,
     }
     method = "CANCEL" if kind == "cancelled" else "REQUEST"
     message = EmailMessage(
         subject=SUBJECTS[kind],
-        body=render_to_string("coaching/emails/assessment_visitor.txt", context),
+        body=render_to_string("coaching/assessments/emails/assessment_visitor.txt", context),
         to=[assessment.email],
     )
     message.attach(
@@ -113,11 +92,11 @@ def send_assessment_emails(assessment_id: int, manage_path: str, kind: str) -> N
     send_mail(
         subject=f"Assessment {kind}: {assessment.name}",
         message=render_to_string(
-            "coaching/emails/assessment_coach.txt",
+            "coaching/assessments/emails/assessment_coach.txt",
             {
                 **context,
                 "coach_when": f"{assessment.starts_at.astimezone(coach_zone):%A %-d %B at %H:%M}",
-                "coach_link": absolute(reverse("coaching:coach_assessments")),
+                "coach_link": absolute_url(reverse("coaching:coach_assessments")),
             },
         ),
         from_email=None,
@@ -138,13 +117,13 @@ def send_assessment_reminder(assessment_id: int, sequence: int, manage_path: str
     send_mail(
         subject="Tomorrow: your free movement assessment",
         message=render_to_string(
-            "coaching/emails/assessment_reminder.txt",
+            "coaching/assessments/emails/assessment_reminder.txt",
             {
                 "assessment": assessment,
                 "when": _local_time(assessment),
                 "coach": assessment.coach.user.display_name,
                 "video_link": assessment.coach.video_link,
-                "manage_link": absolute(manage_path),
+                "manage_link": absolute_url(manage_path),
             },
         ),
         from_email=None,

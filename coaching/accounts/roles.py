@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
-    from coaching.models import User
+    from coaching.accounts.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -38,3 +39,10 @@ def coach_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+class StudioRequest(HttpRequest):
+    """A request on a page behind login: the user is one of ours, and htmx is detected."""
+
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails

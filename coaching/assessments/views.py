@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,31 +17,37 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
-from coaching.assessments import (
-    BookingError,
-    SlotTaken,
-    available_slots,
-    book_assessment,
-    cancel_assessment,
-    coach_assessments,
-    find_by_token,
-    find_free_slot,
-    note_attempt,
-    record_outcome,
-    reschedule_assessment,
-    set_assessment_status,
-    start_program,
-)
-from coaching.booking import Slot, group_by_day, parse_slot
-from coaching.forms import (
+from coaching.accounts.models import Coach
+from coaching.accounts.roles import coach_required
+from coaching.assessments.forms import (
     CoachSettingsForm,
     IntakeForm,
+    ManageBookingForm,
     OutcomeForm,
+    StatusForm,
     TimeOffFormSet,
     WindowFormSet,
 )
-from coaching.models import Assessment, AvailabilityWindow, Coach, TimeOff
-from coaching.roles import coach_required
+from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
+from coaching.assessments.selectors import (
+    available_slots,
+    coach_assessments,
+    find_by_token,
+    find_free_slot,
+)
+from coaching.assessments.services import (
+    BookingError,
+    SlotTaken,
+    book_assessment,
+    cancel_assessment,
+    note_attempt,
+    record_outcome,
+    reschedule_assessment,
+    save_availability,
+    set_assessment_status,
+    start_program,
+)
+from coaching.assessments.slots import Slot, group_by_day, parse_slot
 
 COMMON_ZONES = [
     "Europe/London",
@@ -127,7 +132,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
         **_slot_days(slots, zone, start),
         "tz_zone": ZoneInfo(zone),
     }
-    template = "coaching/assessment.html"
+    template = "coaching/assessments/assessment.html"
     if request.htmx:
         template += "#slot_list"
     response = TemplateResponse(request, template, context)
@@ -174,15 +179,22 @@ def book(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         if form.is_bot():
-            return TemplateResponse(request, "coaching/book_refused.html", context, status=400)
+            return TemplateResponse(
+                request, "coaching/assessments/book_refused.html", context, status=400
+            )
         if not note_attempt(ip=request.META.get("REMOTE_ADDR", "")):
             return TemplateResponse(
-                request, "coaching/book_refused.html", {**context, "too_many": True}, status=429
+                request,
+                "coaching/assessments/book_refused.html",
+                {**context, "too_many": True},
+                status=429,
             )
         if form.is_valid():
             flags = form.red_flags()
             if flags:
-                return TemplateResponse(request, "coaching/red_flags.html", {"flags": flags})
+                return TemplateResponse(
+                    request, "coaching/assessments/red_flags.html", {"flags": flags}
+                )
             try:
                 booked = book_assessment(
                     coach_id=slot.coach_id,
@@ -199,7 +211,7 @@ def book(request: HttpRequest) -> HttpResponse:
             return redirect(
                 reverse("coaching:manage_assessment", kwargs={"token": booked.token}) + "?booked=1"
             )
-    return TemplateResponse(request, "coaching/book.html", context)
+    return TemplateResponse(request, "coaching/assessments/book.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,13 +221,15 @@ def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such booking.")
     zone = booking.visitor_time_zone
     if request.method == "POST":
-        action = request.POST.get("action")
+        form = ManageBookingForm(request.POST)
         try:
-            if action == "cancel":
+            if not form.is_valid():
+                messages.error(request, "Choose to cancel or to move your assessment.")
+            elif form.cleaned_data["action"] == "cancel":
                 cancel_assessment(assessment=booking)
                 messages.success(request, "Your assessment is cancelled. We have emailed you.")
-            elif action == "move":
-                slot = _chosen_slot(request.POST.get("slot", ""), exclude=booking.pk)
+            else:
+                slot = _chosen_slot(form.cleaned_data["slot"], exclude=booking.pk)
                 if slot is None:
                     raise SlotTaken
                 reschedule_assessment(
@@ -224,8 +238,6 @@ def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(
                     request, "Your assessment has moved. We have emailed a new invite."
                 )
-            else:
-                messages.error(request, "Choose to cancel or to move your assessment.")
         except SlotTaken:
             messages.error(request, "That time is not free any more. Please pick another.")
         except BookingError as exc:
@@ -236,7 +248,7 @@ def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
         slots = available_slots(exclude=booking.pk)[:60]
     return TemplateResponse(
         request,
-        "coaching/manage_assessment.html",
+        "coaching/assessments/manage_assessment.html",
         {
             "booking": booking,
             "zone": zone,
@@ -283,7 +295,7 @@ def _assessments_page(request: HttpRequest, **forms: Any) -> TemplateResponse:
     invalid = next((f for f in forms.values() if f is not None and f.errors), None)
     return TemplateResponse(
         request,
-        "coaching/assessments.html",
+        "coaching/assessments/assessments.html",
         {
             "upcoming": upcoming,
             "past": past,
@@ -304,8 +316,11 @@ def coach_assessments_page(request: HttpRequest) -> TemplateResponse:
 @coach_required
 def assessment_status(request: HttpRequest, assessment_id: int) -> HttpResponse:
     found = _coach_assessment(request, assessment_id)
+    form = StatusForm(request.POST)
     try:
-        set_assessment_status(assessment=found, status=request.POST.get("status", ""))
+        if not form.is_valid():
+            raise BookingError(form.errors["status"][0])
+        set_assessment_status(assessment=found, status=form.cleaned_data["status"])
     except BookingError as exc:
         messages.error(request, str(exc))
     else:
@@ -357,16 +372,13 @@ def availability(request: HttpRequest) -> HttpResponse:
     # Validate all three so every error shows at once.
     valid = [form.is_valid() for form in (settings_form, window_set, off_set)]
     if request.method == "POST" and all(valid):
-        with transaction.atomic():
-            coach.time_zone = settings_form.cleaned_data["time_zone"]
-            coach.video_link = settings_form.cleaned_data["video_link"]
-            coach.save(update_fields=["time_zone", "video_link"])
-            for formset in (window_set, off_set):
-                for item in formset.save(commit=False):
-                    item.coach = coach
-                    item.save()
-                for item in formset.deleted_objects:
-                    item.delete()
+        save_availability(
+            coach=coach,
+            time_zone=settings_form.cleaned_data["time_zone"],
+            video_link=settings_form.cleaned_data["video_link"],
+            changed=[*window_set.save(commit=False), *off_set.save(commit=False)],
+            deleted=[*window_set.deleted_objects, *off_set.deleted_objects],
+        )
         messages.success(request, "Availability saved.")
         return redirect("coaching:availability")
     errors = [
@@ -377,7 +389,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     ]
     return TemplateResponse(
         request,
-        "coaching/availability.html",
+        "coaching/assessments/availability.html",
         {
             "settings_form": settings_form,
             "window_set": window_set,

@@ -8,31 +8,23 @@ one booking at a time.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
-from coaching.booking import Busy, CoachCalendar, Rules, Slot, Window, free_slots, merge_slots
-from coaching.invites import invite_client
-from coaching.models import (
-    Assessment,
-    AvailabilityWindow,
-    BookingAttempt,
-    BookingRules,
-    Coach,
-    TimeOff,
-    User,
-)
-from coaching.tasks import send_assessment_emails, send_assessment_reminder
+from coaching.accounts.models import Coach, User
+from coaching.accounts.services import invite_client
+from coaching.accounts.tokens import hash_token, new_token
+from coaching.assessments.models import Assessment, AvailabilityWindow, BookingAttempt, TimeOff
+from coaching.assessments.selectors import find_free_slot, rules_now
+from coaching.assessments.tasks import send_assessment_emails, send_assessment_reminder
 from exercises.models import Stage
 
 ATTEMPTS_PER_HOUR = 10
@@ -46,86 +38,14 @@ class BookingError(Exception):
     """The booking cannot go ahead; the message says why, in plain words."""
 
 
-def rules_now() -> Rules:
-    row = BookingRules.load()
-    return Rules(row.slot_minutes, row.buffer_minutes, row.min_notice_hours, row.horizon_days)
-
-
-def calendars(*, coach_id: int | None = None, exclude: int | None = None) -> list[CoachCalendar]:
-    """Each coach's windows, time off and active bookings: three queries for all coaches."""
-    now = timezone.now()
-    coaches = (
-        Coach.objects.filter(windows__isnull=False)
-        .distinct()
-        .prefetch_related(
-            Prefetch("windows", queryset=AvailabilityWindow.objects.all()),
-            Prefetch("time_off", queryset=TimeOff.objects.filter(ends_at__gt=now)),
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.active()
-                .filter(blocked_until__gt=now)
-                .exclude(pk=exclude),
-                to_attr="active_bookings",
-            ),
-        )
-    )
-    if coach_id is not None:
-        coaches = coaches.filter(pk=coach_id)
-    return [
-        CoachCalendar(
-            coach_id=coach.pk,
-            time_zone=coach.time_zone,
-            windows=[Window(w.weekday, w.starts_at, w.ends_at) for w in coach.windows.all()],
-            time_off=[Busy(t.starts_at, t.ends_at) for t in coach.time_off.all()],
-            bookings=[Busy(b.starts_at, b.ends_at) for b in coach.active_bookings],
-        )
-        for coach in coaches
-    ]
-
-
-def available_slots(
-    *, coach_id: int | None = None, exclude: int | None = None, now: datetime | None = None
-) -> list[Slot]:
-    now = now or timezone.now()
-    rules = rules_now()
-    return merge_slots(
-        free_slots(calendar, rules=rules, now=now)
-        for calendar in calendars(coach_id=coach_id, exclude=exclude)
-    )
-
-
-def find_free_slot(coach_id: int, start: datetime, *, exclude: int | None = None) -> Slot | None:
-    """The coach's slot starting then, if it is still free."""
-    return next(
-        (s for s in available_slots(coach_id=coach_id, exclude=exclude) if s.start == start),
-        None,
-    )
-
-
-def is_free(coach_id: int, start: datetime, *, exclude: int | None = None) -> bool:
-    return find_free_slot(coach_id, start, exclude=exclude) is not None
-
-
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def manage_path(token: str) -> str:
     return reverse("coaching:manage_assessment", kwargs={"token": token})
-
-
-def find_by_token(token: str) -> Assessment | None:
-    return (
-        Assessment.objects.select_related("coach__user")
-        .filter(manage_token_hash=_hash(token))
-        .first()
-    )
 
 
 @transaction.atomic
 def note_attempt(*, ip: str) -> bool:
     """Record a booking attempt; False when this address has made too many this hour."""
-    ip_hash = _hash(f"{settings.SECRET_KEY}:{ip}")
+    ip_hash = hash_token(f"{settings.SECRET_KEY}:{ip}")
     hour_ago = timezone.now() - timedelta(hours=1)
     BookingAttempt.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
     recent = BookingAttempt.objects.filter(ip_hash=ip_hash, created_at__gte=hour_ago).count()
@@ -168,17 +88,17 @@ def book_assessment(
     *, coach_id: int, start: datetime, intake: dict[str, Any], visitor_time_zone: str
 ) -> Booked:
     """Book a free slot for a visitor, or raise SlotTaken if it is no longer free."""
-    if not is_free(coach_id, start):
+    if find_free_slot(coach_id, start) is None:
         raise SlotTaken
     rules = rules_now()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     end = start + timedelta(minutes=rules.slot_minutes)
     assessment = Assessment(
         coach_id=coach_id,
         starts_at=start,
         ends_at=end,
         blocked_until=end + timedelta(minutes=rules.buffer_minutes),
-        manage_token_hash=_hash(token),
+        manage_token_hash=hash_token(token),
         visitor_time_zone=visitor_time_zone,
         consented_at=timezone.now(),
         **intake,
@@ -209,7 +129,7 @@ def reschedule_assessment(
         raise BookingError("This assessment is no longer booked, so it cannot be moved.")
     if locked.starts_at <= timezone.now():
         raise BookingError("This assessment has already started.")
-    if not is_free(coach_id, start, exclude=locked.pk):
+    if find_free_slot(coach_id, start, exclude=locked.pk) is None:
         raise SlotTaken
     rules = rules_now()
     locked.coach_id = coach_id
@@ -220,17 +140,6 @@ def reschedule_assessment(
     _save_slot(locked)
     _after_commit(locked, token, "moved")
     return locked
-
-
-def coach_assessments(user: User) -> Any:
-    from clients.models import sees_all_clients
-
-    queryset = Assessment.objects.select_related(
-        "coach__user", "recommended_stage__exercise", "client"
-    )
-    if sees_all_clients(user):
-        return queryset
-    return queryset.filter(coach__user=user)
 
 
 @transaction.atomic
@@ -286,3 +195,26 @@ def start_program(*, assessment: Assessment, by: User) -> Client:
     locked.client = client
     locked.save(update_fields=["client"])
     return client
+
+
+@transaction.atomic
+def save_availability(
+    *,
+    coach: Coach,
+    time_zone: str,
+    video_link: str,
+    changed: Sequence[AvailabilityWindow | TimeOff],
+    deleted: Sequence[AvailabilityWindow | TimeOff],
+) -> None:
+    """Save a coach's zone, video link, weekly windows and time off, all or nothing."""
+    coach.time_zone = time_zone
+    coach.video_link = video_link
+    coach.save(update_fields=["time_zone", "video_link"])
+    for row in changed:
+        if row.coach_id != coach.pk and row.pk is not None:
+            raise PermissionError("That row belongs to another coach.")
+        row.coach = coach
+        row.save()
+    for row in deleted:
+        if row.coach_id == coach.pk:
+            row.delete()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from coaching.models import User
+from coaching.accounts.models import User
 
 
 class EmailBackend(ModelBackend):

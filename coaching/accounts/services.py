@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,15 +14,14 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.services import create_client, record_consent
-from coaching.models import Invitation, User
-from coaching.tasks import send_invitation_email
+from coaching.accounts.models import Invitation, User
+from coaching.accounts.selectors import InviteError, find_invitation
+from coaching.accounts.tasks import send_invitation_email
+from coaching.accounts.tokens import hash_token, new_token
 from exercises.models import Stage
 
 INVITE_DAYS = 7
-
-
-class InviteError(Exception):
-    """The link cannot be used; the message says why, in plain words."""
+BACKEND = "coaching.accounts.backends.EmailBackend"
 
 
 @dataclass
@@ -33,22 +30,18 @@ class SentInvite:
     link_path: str
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _issue(*, user: User, by: User) -> SentInvite:
     now = timezone.now()
     # A fresh link replaces any earlier one that is still open.
     Invitation.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
     )
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     invitation = Invitation.objects.create(
         user=user,
         created_by=by,
         expires_at=now + timedelta(days=INVITE_DAYS),
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
     )
     path = reverse("accept_invite", kwargs={"token": token})
     transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, path))
@@ -84,24 +77,6 @@ def resend_invite(*, client: Client, by: User) -> SentInvite:
     return _issue(user=client.user, by=by)
 
 
-def find_invitation(token: str) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("user__client_profile")
-        .filter(token_hash=_hash(token))
-        .first()
-    )
-    if invitation is None:
-        raise InviteError("This invitation link is not valid. Check you copied all of it.")
-    if invitation.used_at is not None:
-        raise InviteError(
-            "This invitation has already been used. Log in with the password you chose, "
-            "or reset it if you have forgotten it."
-        )
-    if invitation.expires_at <= timezone.now():
-        raise InviteError("This invitation has expired. Ask your coach to send you a new link.")
-    return invitation
-
-
 @transaction.atomic
 def accept_invite(*, request: HttpRequest, token: str, password: str) -> User:
     """Set the password, record consent, mark the link used and log the client in."""
@@ -117,5 +92,5 @@ def accept_invite(*, request: HttpRequest, token: str, password: str) -> User:
     client: Any = getattr(user, "client_profile", None)
     if client is not None:
         record_consent(client=client)
-    login(request, user, backend="coaching.backends.EmailBackend")
+    login(request, user, backend=BACKEND)
     return user

@@ -1,0 +1,204 @@
+"""Forms for the coach's pages: dashboard filters and program actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from clients.forms import count_field, load_field
+from coaching.accounts.models import User
+from exercises.forms import StageChoiceField, stage_choices
+from exercises.models import Stage
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET parameters; anything unexpected falls back to the default."""
+
+    SHOW = [
+        ("all", "All"),
+        ("ready", "Ready"),
+        ("flare", "Flare-up"),
+        ("hold", "Hold"),
+        ("quiet", "Quiet 7+ days"),
+    ]
+    SORT = [("status", "Status"), ("activity", "Last activity")]
+
+    show = forms.ChoiceField(choices=SHOW, required=False, widget=forms.RadioSelect)
+    q = forms.CharField(label="Search by name", required=False, max_length=100)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT, required=False)
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "show": data.get("show") or "all",
+            "q": (data.get("q") or "").strip(),
+            "sort": data.get("sort") or "status",
+        }
+
+
+class MoveStageForm(forms.Form):
+    stage = forms.TypedChoiceField(
+        coerce=int,
+        label="Move to stage",
+        error_messages={
+            "required": "Choose the stage to move the client to",
+            "invalid_choice": "Choose one of the stages listed",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: why you are moving the client outside the gate.",
+        error_messages={"required": "Give a reason for moving the client"},
+    )
+
+    def __init__(self, *args: Any, stages: list[Stage], **kwargs: Any) -> None:
+        super().__init__(*args, prefix="move", **kwargs)
+        self.stages = {stage.pk: stage for stage in stages}
+        self.fields["stage"].choices = [
+            ("", "Choose a stage"),
+            *((s.pk, f"{s.position}. {s.exercise.name}") for s in stages),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_stage(self) -> Stage:
+        return self.stages[self.cleaned_data["stage"]]
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason for moving the client")
+        return reason
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "Keep the reason to 500 characters or fewer"},
+    )
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "Keep the note to 500 characters or fewer"},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Write the note before saving it",
+            "max_length": "Notes must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="note", **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Write the note before saving it")
+        return text
+
+
+class PrescriptionForm(forms.Form):
+    sets = count_field(
+        "sets", "Sets", maximum=20, example=3, required_message="Enter the number of sets"
+    )
+    reps = count_field("reps", "Reps per set", maximum=100, example=10)
+    seconds = count_field("seconds", "Or seconds per set", maximum=600, example=30)
+    target_load_kg = load_field("Target load (kg)", required=False)
+
+    def __init__(self, *args: Any, loaded: bool, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="rx", **kwargs)
+        self.loaded = loaded
+        if not loaded:
+            del self.fields["target_load_kg"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        reps, seconds = data.get("reps"), data.get("seconds")
+        if "reps" in self.errors or "seconds" in self.errors:
+            return data
+        if (reps is None) == (seconds is None):
+            self.add_error("reps", "Give either reps per set or seconds per set, not both")
+        return data
+
+
+class NewClientForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=150, error_messages={"required": "Enter the client's first name"}
+    )
+    last_name = forms.CharField(
+        max_length=150, error_messages={"required": "Enter the client's last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the client's email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
+    )
+    stage = StageChoiceField(
+        queryset=Stage.objects.none(),
+        label="Starting stage",
+        error_messages={
+            "required": "Choose the stage the client starts on",
+            "invalid_choice": "Choose one of the stages listed",
+        },
+    )
+    notes = forms.CharField(
+        label="Notes (optional, only coaches see these)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = stage_choices()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account already uses this email address. If they are already a client, "
+                "find them on your dashboard; otherwise use another address"
+            )
+        return email
+
+
+class ReassignForm(forms.Form):
+    coach = forms.ModelChoiceField(
+        queryset=User.objects.filter(coach_profile__isnull=False).order_by("first_name"),
+        label="Coach",
+        error_messages={
+            "required": "Choose the coach to hand the client to",
+            "invalid_choice": "Choose one of the coaches listed",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="reassign", **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
