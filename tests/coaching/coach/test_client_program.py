@@ -147,6 +147,19 @@ def test_signing_off_technique_opens_the_gate_into_a_loaded_stage(
     assert load_program(hinge).stage.position == 5
 
 
+def test_an_over_long_sign_off_note_or_reason_is_refused_and_nothing_is_saved(
+    as_coach_a: HttpClient, coach_a: User
+) -> None:
+    hinge = make_client("hinge@example.com", coach=coach_a, position=4)
+    make_ready(hinge)
+    refused = as_coach_a.post(url(hinge, "sign-off"), {"note": "x" * 501}, headers=HTMX)
+    assert "Keep the note to 500 characters or fewer" in refused.content.decode()
+    assert not TechniqueSignoff.objects.filter(client=hinge).exists()
+    long_reason = as_coach_a.post(url(hinge, "regress"), {"reason": "x" * 501}, follow=True)
+    assert "Keep the reason to 500 characters or fewer" in long_reason.content.decode()
+    assert load_program(hinge).stage.position == 4
+
+
 def test_notes_are_added_with_who_and_when(
     as_coach_a: HttpClient, client_a: Client, coach_a: User
 ) -> None:

@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 from coaching.assessments.selectors import available_slots
 from coaching.models import Assessment, AvailabilityWindow, User
 from tests.clients.test_concurrency import race
-from tests.coaching.test_booking import intake
+from tests.coaching.assessments.test_booking import intake
 
 VISITORS = 20
 

@@ -184,6 +184,9 @@ def test_moving_keeps_the_uid_and_bumps_the_sequence(
         manage.split("?")[0], {"action": "move", "slot": "1@2001-01-01T09:00Z"}, follow=True
     )
     assert "not free any more" in bad.content.decode()
+    unknown = client.post(manage.split("?")[0], {"action": "delete"}, follow=True)
+    assert "Choose to cancel or to move your assessment" in unknown.content.decode()
+    assert Assessment.objects.get().status == "booked"
 
 
 def test_a_red_flag_books_nothing_and_sends_the_visitor_to_urgent_care(
@@ -348,6 +351,10 @@ def test_marking_status_and_privacy_between_coaches(
     )
     assert client.post(f"/coach/assessments/{found.pk}/start/").status_code == 404
     client.force_login(coach_a)
+    bogus = client.post(f"/coach/assessments/{found.pk}/status/", {"status": "gone"}, follow=True)
+    assert "Choose completed or no-show." in bogus.content.decode()
+    found.refresh_from_db()
+    assert found.status == "booked"
     client.post(f"/coach/assessments/{found.pk}/status/", {"status": "no_show"})
     found.refresh_from_db()
     assert found.status == "no_show"

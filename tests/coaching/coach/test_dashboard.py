@@ -49,6 +49,7 @@ def test_the_dashboard_lists_flare_ups_first_with_counts(
     [
         ("?show=ready", ["Rita"]),
         ("?show=flare", ["Fred"]),
+        ("?show=hold", ["Holly", "Quentin"]),
         ("?show=quiet", ["Quentin"]),
         ("?q=hol", ["Holly"]),
         ("?q=READY%40example", ["Rita"]),
