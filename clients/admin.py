@@ -17,7 +17,7 @@ from clients.models import (
 from clients.services import ProgramError, advance_stage, regress_stage
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -31,12 +31,18 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AssignmentInline(ReadOnlyInline):
     model = StageAssignment
-    fields = ["assigned_at", "kind", "from_stage", "stage", "assigned_by", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "assigned_at",
+        "kind",
+        "from_stage",
+        "stage",
+        "assigned_by",
+        "reason",
+    )
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(admin.ModelAdmin[Client]):
     list_display = ["__str__", "coach", "status", "started_on", "consented_at"]
     list_filter = ["status", "coach"]
     list_select_related = ["user", "coach"]
@@ -65,7 +71,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageAssignment)
-class StageAssignmentAdmin(admin.ModelAdmin):
+class StageAssignmentAdmin(admin.ModelAdmin[StageAssignment]):
     """History: visible, never edited or deleted here."""
 
     list_display = ["assigned_at", "client", "kind", "from_stage", "stage", "assigned_by"]
@@ -84,12 +90,11 @@ class StageAssignmentAdmin(admin.ModelAdmin):
 
 class RevisionInline(ReadOnlyInline):
     model = SessionRevision
-    fields = ["revised_at", "previous_values"]
-    readonly_fields = fields
+    fields = readonly_fields = ("revised_at", "previous_values")
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(admin.ModelAdmin[TrainingSession]):
     list_display = [
         "performed_on",
         "client",
@@ -106,14 +111,14 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TechniqueSignoff)
-class TechniqueSignoffAdmin(admin.ModelAdmin):
+class TechniqueSignoffAdmin(admin.ModelAdmin[TechniqueSignoff]):
     list_display = ["signed_at", "client", "stage", "coach"]
     list_select_related = ["client__user", "stage__exercise", "coach"]
     raw_id_fields = ["client", "coach"]
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(admin.ModelAdmin[Prescription]):
     list_display = ["client", "stage", "sets", "reps", "seconds", "target_load_kg"]
     list_select_related = ["client__user", "stage__exercise"]
     raw_id_fields = ["client"]

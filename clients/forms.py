@@ -167,7 +167,8 @@ class SessionForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.stage.exercise.is_loaded and self.data.get("load_kg", "").strip():
             raise forms.ValidationError(
                 f"The {self.stage.exercise.name.lower()} uses no load: leave the load out"

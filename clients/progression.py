@@ -187,13 +187,13 @@ def evaluate(
         return Evaluation(status, tuple(reasons), lights, streak, needed)
 
     if red_unresolved and last_red is not None:
-        reasons = list(lights[last_red.id].reasons)
+        flare = list(lights[last_red.id].reasons)
         if decided[-1] is last_red:
-            reasons = [r.replace("during the session", "during the last session") for r in reasons]
+            flare = [r.replace("during the session", "during the last session") for r in flare]
         else:
-            reasons = [f"{r} on {_day(last_red.performed_on)}" for r in reasons]
-        reasons.append("suggested: regress one stage")
-        return done(Status.FLARE, reasons)
+            flare = [f"{r} on {_day(last_red.performed_on)}" for r in flare]
+        flare.append("suggested: regress one stage")
+        return done(Status.FLARE, flare)
 
     reasons: list[str] = []
     if not at_stage:

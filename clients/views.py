@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from clients import charts
 from clients.forms import CheckInForm, SessionForm
@@ -31,6 +32,14 @@ from clients.services import (
 )
 
 ClientView = Callable[..., HttpResponse]
+
+
+class ClientRequest(HttpRequest):
+    """A request on a client's page: `request.htmx` is set by django-htmx's middleware."""
+
+    htmx: HtmxDetails
+
+
 PAIN_NUMBERS = range(11)
 
 STATUS_WORDS = {
@@ -70,7 +79,7 @@ def _status_context(program: Any) -> dict[str, Any]:
 
 @require_GET
 @client_required
-def today(request: HttpRequest, client: Client) -> TemplateResponse:
+def today(request: ClientRequest, client: Client) -> TemplateResponse:
     program = load_program(client)
     due = check_in_due(client)
     return TemplateResponse(
@@ -82,7 +91,7 @@ def today(request: HttpRequest, client: Client) -> TemplateResponse:
 
 @require_http_methods(["GET", "POST"])
 @client_required
-def log_session(request: HttpRequest, client: Client) -> HttpResponse:
+def log_session(request: ClientRequest, client: Client) -> HttpResponse:
     program = load_program(client)
     if request.method == "POST":
         form = SessionForm(request.POST, stage=program.stage)
@@ -115,7 +124,7 @@ def log_session(request: HttpRequest, client: Client) -> HttpResponse:
 
 @require_POST
 @client_required
-def check_in(request: HttpRequest, client: Client) -> HttpResponse:
+def check_in(request: ClientRequest, client: Client) -> HttpResponse:
     form = CheckInForm(request.POST)
     error = ""
     if form.is_valid():
@@ -155,7 +164,7 @@ def check_in(request: HttpRequest, client: Client) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @client_required
-def edit_session(request: HttpRequest, client: Client, session_id: int) -> HttpResponse:
+def edit_session(request: ClientRequest, client: Client, session_id: int) -> HttpResponse:
     session = (
         TrainingSession.objects.filter(client=client, pk=session_id)
         .select_related("stage__exercise")
@@ -187,7 +196,7 @@ def edit_session(request: HttpRequest, client: Client, session_id: int) -> HttpR
 
 @require_GET
 @client_required
-def progress(request: HttpRequest, client: Client) -> TemplateResponse:
+def progress(request: ClientRequest, client: Client) -> TemplateResponse:
     program = load_program(client)
     entered: dict[int, Any] = {}
     for assignment in StageAssignment.objects.filter(client=client).order_by("assigned_at", "id"):
@@ -213,7 +222,7 @@ def progress(request: HttpRequest, client: Client) -> TemplateResponse:
 
 @require_POST
 @client_required
-def give_consent(request: HttpRequest, client: Client) -> HttpResponse:
+def give_consent(request: ClientRequest, client: Client) -> HttpResponse:
     record_consent(client=client)
     messages.success(request, "Thank you. You can now log your sessions.")
     return redirect("clients:today")

@@ -11,10 +11,14 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Lets admin and form classes be subscripted with their model (ModelAdmin[Client]) at run time.
+django_stubs_ext.monkeypatch()
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -141,7 +145,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # Writers take the lock when the transaction starts, so two
                 # bookings of one slot queue up instead of failing half-way.
@@ -151,7 +155,7 @@ else:
             },
             # A file, not shared-cache memory: there, a second writer fails at once with
             # "table is locked" instead of waiting, so concurrency tests would lie.
-            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", BASE_DIR / "test-db.sqlite3")},
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
         }
     }
 

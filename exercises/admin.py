@@ -4,13 +4,13 @@ from exercises.models import Exercise, Progression, Stage
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(admin.ModelAdmin[Exercise]):
     list_display = ["name", "is_loaded", "video_url"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "summary"]
 
 
-class StageInline(admin.TabularInline):
+class StageInline(admin.TabularInline[Stage, Progression]):
     model = Stage
     extra = 0
     ordering = ["position"]
@@ -18,14 +18,14 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Progression)
-class ProgressionAdmin(admin.ModelAdmin):
+class ProgressionAdmin(admin.ModelAdmin[Progression]):
     list_display = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StageInline]
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(admin.ModelAdmin[Stage]):
     list_display = [
         "position",
         "exercise",

@@ -5,7 +5,7 @@ from coaching.accounts.models import Coach, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
@@ -30,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Coach)
-class CoachAdmin(admin.ModelAdmin):
+class CoachAdmin(admin.ModelAdmin[Coach]):
     list_display = ["__str__", "is_head_coach"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]

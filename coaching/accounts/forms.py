@@ -39,7 +39,8 @@ class AcceptInviteForm(forms.Form):
         self.helper.form_tag = False
 
     def clean_password2(self) -> str:
-        first, second = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
+        first = self.cleaned_data.get("password1")
+        second: str = self.cleaned_data["password2"]
         if first and first != second:
             raise forms.ValidationError("The two passwords do not match")
         password_validation.validate_password(second, self.user)

@@ -34,15 +34,20 @@ def coach_required(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_coach:
+        if not getattr(request.user, "is_coach", False):
             raise PermissionDenied("This page is for the studio's coaches.")
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
 
 
-class StudioRequest(HttpRequest):
-    """A request on a page behind login: the user is one of ours, and htmx is detected."""
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it: `request.htmx` says if htmx sent it."""
 
-    user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+class StudioRequest(HtmxRequest):
+    """A request on a page behind a role check: the user is logged in, one of ours."""
+
+    user: User

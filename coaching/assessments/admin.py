@@ -4,7 +4,7 @@ from coaching.assessments.models import BookingRules
 
 
 @admin.register(BookingRules)
-class BookingRulesAdmin(admin.ModelAdmin):
+class BookingRulesAdmin(admin.ModelAdmin[BookingRules]):
     """The one row of studio-wide booking rules."""
 
     list_display = ["__str__", "slot_minutes", "buffer_minutes", "min_notice_hours", "horizon_days"]

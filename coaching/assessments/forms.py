@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
 
 from coaching.assessments.models import AvailabilityWindow, TimeOff
 from exercises.forms import StageChoiceField, stage_choices
-from exercises.models import Stage
 
 RED_FLAGS = [
     (
@@ -136,20 +135,21 @@ class OutcomeForm(forms.Form):
         required=False,
     )
     recommended_stage = StageChoiceField(
-        queryset=Stage.objects.none(),
+        queryset=stage_choices(),
         label="Recommended starting stage",
         required=False,
         error_messages={"invalid_choice": "Choose one of the stages listed"},
     )
 
-    def __init__(self, *args: Any, prefix: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=prefix, **kwargs)
-        self.fields["recommended_stage"].queryset = stage_choices()
+    def __init__(self, data: Any = None, *, prefix: str, **kwargs: Any) -> None:
+        super().__init__(data, prefix=prefix, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
 
 class CoachSettingsForm(forms.Form):
+    prefix = "me"
+
     time_zone = forms.ChoiceField(label="Your time zone")
     video_link = forms.URLField(
         label="Video-call link",
@@ -159,13 +159,14 @@ class CoachSettingsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="me", **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        super().__init__(*args, **kwargs)
+        zones = cast(forms.ChoiceField, self.fields["time_zone"])
+        zones.choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
 
-class WindowForm(forms.ModelForm):
+class WindowForm(forms.ModelForm[AvailabilityWindow]):
     class Meta:
         model = AvailabilityWindow
         fields = ["weekday", "starts_at", "ends_at"]
@@ -179,14 +180,15 @@ class WindowForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end <= start:
             self.add_error("ends_at", "The end time must be after the start time")
         return data
 
 
-class TimeOffForm(forms.ModelForm):
+class TimeOffForm(forms.ModelForm[TimeOff]):
     class Meta:
         model = TimeOff
         fields = ["starts_at", "ends_at", "note"]
@@ -210,7 +212,8 @@ class TimeOffForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end <= start:
             self.add_error("ends_at", "The end must be after the start")

@@ -30,19 +30,16 @@ def rules_now() -> Rules:
 def calendars(*, coach_id: int | None = None, exclude: int | None = None) -> list[CoachCalendar]:
     """Each coach's windows, time off and active bookings: three queries for all coaches."""
     now = timezone.now()
+    bookings = Assessment.objects.active().filter(blocked_until__gt=now)
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude)
     coaches = (
         Coach.objects.filter(windows__isnull=False)
         .distinct()
         .prefetch_related(
             Prefetch("windows", queryset=AvailabilityWindow.objects.all()),
             Prefetch("time_off", queryset=TimeOff.objects.filter(ends_at__gt=now)),
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.active()
-                .filter(blocked_until__gt=now)
-                .exclude(pk=exclude),
-                to_attr="active_bookings",
-            ),
+            Prefetch("assessments", queryset=bookings, to_attr="active_bookings"),
         )
     )
     if coach_id is not None:
@@ -53,7 +50,7 @@ def calendars(*, coach_id: int | None = None, exclude: int | None = None) -> lis
             time_zone=coach.time_zone,
             windows=[Window(w.weekday, w.starts_at, w.ends_at) for w in coach.windows.all()],
             time_off=[Busy(t.starts_at, t.ends_at) for t in coach.time_off.all()],
-            bookings=[Busy(b.starts_at, b.ends_at) for b in coach.active_bookings],  # type: ignore[attr-defined]
+            bookings=[Busy(b.starts_at, b.ends_at) for b in coach.active_bookings],
         )
         for coach in coaches
     ]

@@ -49,7 +49,8 @@ def _ics(assessment: Assessment, *, method: str) -> bytes:
     if method == "CANCEL":
         event.add("status", "CANCELLED")
     calendar.add_component(event)
-    return calendar.to_ical()
+    ics: bytes = calendar.to_ical()
+    return ics
 
 
 def _local_time(assessment: Assessment) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url
 
 from coaching.accounts.models import Coach
-from coaching.accounts.roles import coach_required
+from coaching.accounts.roles import HtmxRequest, StudioRequest, coach_required
 from coaching.assessments.forms import (
     CoachSettingsForm,
     IntakeForm,
@@ -113,7 +113,7 @@ def _slot_days(slots: list[Slot], zone: str, start: date | None) -> dict[str, An
 
 
 @require_GET
-def assessment(request: HttpRequest) -> HttpResponse:
+def assessment(request: HtmxRequest) -> HttpResponse:
     zone = visitor_zone(request)
     coaches = list(Coach.objects.filter(windows__isnull=False).distinct().select_related("user"))
     coach_param = request.GET.get("coach", "")
@@ -263,14 +263,14 @@ def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
 # --- Coach side ---------------------------------------------------------------------------
 
 
-def _coach_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+def _coach_assessment(request: StudioRequest, assessment_id: int) -> Assessment:
     found = coach_assessments(request.user).filter(pk=assessment_id).first()
     if found is None:
         raise Http404("No such assessment.")
     return found
 
 
-def _assessments_page(request: HttpRequest, **forms: Any) -> TemplateResponse:
+def _assessments_page(request: StudioRequest, **forms: Any) -> TemplateResponse:
     now = timezone.now()
     rows = list(coach_assessments(request.user))
     upcoming = [a for a in rows if a.status == Assessment.Status.BOOKED and a.ends_at > now]
@@ -308,13 +308,13 @@ def _assessments_page(request: HttpRequest, **forms: Any) -> TemplateResponse:
 
 @require_GET
 @coach_required
-def coach_assessments_page(request: HttpRequest) -> TemplateResponse:
+def coach_assessments_page(request: StudioRequest) -> TemplateResponse:
     return _assessments_page(request)
 
 
 @require_POST
 @coach_required
-def assessment_status(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_status(request: StudioRequest, assessment_id: int) -> HttpResponse:
     found = _coach_assessment(request, assessment_id)
     form = StatusForm(request.POST)
     try:
@@ -330,7 +330,7 @@ def assessment_status(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_POST
 @coach_required
-def assessment_outcome(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_outcome(request: StudioRequest, assessment_id: int) -> HttpResponse:
     found = _coach_assessment(request, assessment_id)
     form = OutcomeForm(request.POST, prefix=f"a{found.pk}")
     if not form.is_valid():
@@ -346,7 +346,7 @@ def assessment_outcome(request: HttpRequest, assessment_id: int) -> HttpResponse
 
 @require_POST
 @coach_required
-def assessment_start_program(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_start_program(request: StudioRequest, assessment_id: int) -> HttpResponse:
     found = _coach_assessment(request, assessment_id)
     try:
         client = start_program(assessment=found, by=request.user)
@@ -359,7 +359,7 @@ def assessment_start_program(request: HttpRequest, assessment_id: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @coach_required
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: StudioRequest) -> HttpResponse:
     coach = request.user.coach_profile
     windows = AvailabilityWindow.objects.filter(coach=coach)
     time_off = TimeOff.objects.filter(coach=coach, ends_at__gt=timezone.now())

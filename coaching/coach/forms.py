@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -40,6 +40,8 @@ class DashboardFilterForm(forms.Form):
 
 
 class MoveStageForm(forms.Form):
+    prefix = "move"
+
     stage = forms.TypedChoiceField(
         coerce=int,
         label="Move to stage",
@@ -57,9 +59,9 @@ class MoveStageForm(forms.Form):
     )
 
     def __init__(self, *args: Any, stages: list[Stage], **kwargs: Any) -> None:
-        super().__init__(*args, prefix="move", **kwargs)
+        super().__init__(*args, **kwargs)
         self.stages = {stage.pk: stage for stage in stages}
-        self.fields["stage"].choices = [
+        cast(forms.ChoiceField, self.fields["stage"]).choices = [
             ("", "Choose a stage"),
             *((s.pk, f"{s.position}. {s.exercise.name}") for s in stages),
         ]
@@ -70,7 +72,7 @@ class MoveStageForm(forms.Form):
         return self.stages[self.cleaned_data["stage"]]
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason: str = self.cleaned_data["reason"].strip()
         if not reason:
             raise forms.ValidationError("Give a reason for moving the client")
         return reason
@@ -95,6 +97,8 @@ class SignOffForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
+
     text = forms.CharField(
         label="Add a note",
         max_length=2000,
@@ -106,18 +110,20 @@ class NoteForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="note", **kwargs)
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
+        text: str = self.cleaned_data["text"].strip()
         if not text:
             raise forms.ValidationError("Write the note before saving it")
         return text
 
 
 class PrescriptionForm(forms.Form):
+    prefix = "rx"
+
     sets = count_field(
         "sets", "Sets", maximum=20, example=3, required_message="Enter the number of sets"
     )
@@ -126,7 +132,7 @@ class PrescriptionForm(forms.Form):
     target_load_kg = load_field("Target load (kg)", required=False)
 
     def __init__(self, *args: Any, loaded: bool, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="rx", **kwargs)
+        super().__init__(*args, **kwargs)
         self.loaded = loaded
         if not loaded:
             del self.fields["target_load_kg"]
@@ -134,7 +140,8 @@ class PrescriptionForm(forms.Form):
         self.helper.form_tag = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         reps, seconds = data.get("reps"), data.get("seconds")
         if "reps" in self.errors or "seconds" in self.errors:
             return data
@@ -158,7 +165,7 @@ class NewClientForm(forms.Form):
         },
     )
     stage = StageChoiceField(
-        queryset=Stage.objects.none(),
+        queryset=stage_choices(),
         label="Starting stage",
         error_messages={
             "required": "Choose the stage the client starts on",
@@ -174,12 +181,11 @@ class NewClientForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = stage_choices()
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email: str = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 "An account already uses this email address. If they are already a client, "
@@ -189,6 +195,8 @@ class NewClientForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
+    prefix = "reassign"
+
     coach = forms.ModelChoiceField(
         queryset=User.objects.filter(coach_profile__isnull=False).order_by("first_name"),
         label="Coach",
@@ -199,6 +207,6 @@ class ReassignForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="reassign", **kwargs)
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -173,7 +173,7 @@ def _reasoned_action(
     form = ReasonForm(request.POST)
     if not form.is_valid():
         client = selectors.access_client(request.user, client_id)
-        return _after_action(request, client, error=form.errors["reason"][0])
+        return _after_action(request, client, error=str(form.errors["reason"][0]))
     return _program_action(request, client_id, action, reason=form.cleaned_data["reason"])
 
 
@@ -221,7 +221,7 @@ def sign_off(request: StudioRequest, client_id: int) -> HttpResponse:
     form = SignOffForm(request.POST)
     if not form.is_valid():
         client = selectors.access_client(request.user, client_id)
-        return _after_action(request, client, error=form.errors["note"][0])
+        return _after_action(request, client, error=str(form.errors["note"][0]))
     return _program_action(request, client_id, sign_off_technique, note=form.cleaned_data["note"])
 
 

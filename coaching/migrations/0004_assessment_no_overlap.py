@@ -6,6 +6,8 @@ there the booking service serialises writers instead.
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -19,12 +21,12 @@ ALTER TABLE coaching_assessment
 DROP = "ALTER TABLE coaching_assessment DROP CONSTRAINT IF EXISTS assessment_no_overlap;"
 
 
-def forwards(apps, schema_editor):
+def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
 
 
-def backwards(apps, schema_editor):
+def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
 

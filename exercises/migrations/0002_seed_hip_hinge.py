@@ -1,6 +1,8 @@
 """Seed the hip-hinge progression: the eight exercises in the studio's order."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 PROGRESSION = {
     "name": "Hip hinge",
@@ -340,7 +342,7 @@ EXERCISES = [
 ]
 
 
-def seed(apps, schema_editor):
+def seed(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor | None) -> None:
     Exercise = apps.get_model("exercises", "Exercise")
     Progression = apps.get_model("exercises", "Progression")
     Stage = apps.get_model("exercises", "Stage")
@@ -363,7 +365,7 @@ def seed(apps, schema_editor):
         )
 
 
-def unseed(apps, schema_editor):
+def unseed(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     apps.get_model("exercises", "Progression").objects.filter(slug=PROGRESSION["slug"]).delete()
     apps.get_model("exercises", "Exercise").objects.filter(
         slug__in=[item["slug"] for item in EXERCISES]
