@@ -78,22 +78,22 @@ class MoveStageForm(forms.Form):
         return reason
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason (optional)",
+def short_text(label: str, noun: str) -> forms.CharField:
+    """An optional line of up to 500 characters, refused (not cut) when longer."""
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=500,
-        error_messages={"max_length": "Keep the reason to 500 characters or fewer"},
+        error_messages={"max_length": f"Keep the {noun} to 500 characters or fewer"},
     )
+
+
+class ReasonForm(forms.Form):
+    reason = short_text("Reason (optional)", "reason")
 
 
 class SignOffForm(forms.Form):
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        max_length=500,
-        error_messages={"max_length": "Keep the note to 500 characters or fewer"},
-    )
+    note = short_text("Note (optional)", "note")
 
 
 class NoteForm(forms.Form):
