@@ -3,12 +3,11 @@
 Django finds an app's models through this module; each concern keeps its own.
 """
 
-from coaching.accounts.models import Coach, Invitation, User, UserManager
+from coaching.accounts.models import Coach, Invitation, ThrottleCounter, User, UserManager
 from coaching.assessments.models import (
     Assessment,
     AssessmentQuerySet,
     AvailabilityWindow,
-    BookingAttempt,
     BookingRules,
     TimeOff,
 )
@@ -17,10 +16,10 @@ __all__ = [
     "Assessment",
     "AssessmentQuerySet",
     "AvailabilityWindow",
-    "BookingAttempt",
     "BookingRules",
     "Coach",
     "Invitation",
+    "ThrottleCounter",
     "TimeOff",
     "User",
     "UserManager",

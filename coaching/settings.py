@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Outside CommonMiddleware and CSRF, so their redirects and 403s get the header too.
+    "coaching.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,13 +135,24 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
     if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the database is down or hangs: a page answers with the error
+        # page (and /healthz with 503) in about 3 s, long before gunicorn's 30 s timeout
+        # would kill the worker and the proxy would show a 502.
         _db["OPTIONS"] = {
+            **_db.get("OPTIONS", {}),
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
             "pool": {
                 "min_size": env_int("DB_POOL_MIN_SIZE", 1),
                 "max_size": env_int("DB_POOL_MAX_SIZE", 10),
-                "timeout": 10,
-            }
+                "timeout": min(env_int("DB_POOL_TIMEOUT", 3), 3),
+            },
         }
+        # Web requests only (wsgi.py and asgi.py set STUDIO_PROCESS=web): migrations and
+        # management commands may run long statements.
+        if os.environ.get("STUDIO_PROCESS") == "web":
+            _db["OPTIONS"]["options"] = (
+                f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 5000)}"
+            )
     DATABASES = {"default": _db}
 else:
     DATABASES = {
@@ -266,9 +279,32 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a promise to browsers that is slow to take back, so it is the
+        # studio's explicit choice (SECURE_HSTS_PRELOAD=true); until then the check that
+        # asks for it (W021) is silenced rather than ignored on every deploy.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Rate limits (coaching/accounts/throttle.py) key on the client's address. Behind a TLS
+# proxy every request comes from the proxy, so name the header it writes the client's
+# address into and how many proxies, each adding one entry, stand in front of the app.
+# Unset, REMOTE_ADDR is used and any such header a client sends is ignored.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if TRUSTED_PROXY_HEADER else 0)
+if TRUSTED_PROXY_HEADER and not TRUSTED_PROXY_HEADER.replace("-", "").isalnum():
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_HEADER must be a header name like X-Forwarded-For "
+        f"(got {TRUSTED_PROXY_HEADER!r})."
+    )
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Always on; a test may turn the limits off for its own client.
+THROTTLE_ENABLED = True
 
 LOGGING = {
     "version": 1,

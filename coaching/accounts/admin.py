@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from coaching.accounts.forms import AdminLoginForm
 from coaching.accounts.models import Coach, User
+
+# The admin's login goes through the same throttled backend; this form explains a pause.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

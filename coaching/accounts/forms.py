@@ -1,4 +1,5 @@
-"""Forms for accounts: accepting an invitation."""
+"""Forms for accounts: logging in (with the pause after too many failures), accepting an
+invitation."""
 
 from __future__ import annotations
 
@@ -6,9 +7,39 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
+from coaching.accounts.backends import LOGIN_PAUSED_FLAG
 from coaching.accounts.models import User
+
+LOGIN_PAUSED = (
+    "Too many failed attempts to log in from your connection, so logging in is paused "
+    "for up to %(minutes)s minutes. Try again after that, or reset your password."
+)
+
+
+def login_paused_error(request: Any) -> forms.ValidationError | None:
+    """The pause message when the backend refused this login for too many failures."""
+    minutes = getattr(request, LOGIN_PAUSED_FLAG, None)
+    if minutes is None:
+        return None
+    return forms.ValidationError(LOGIN_PAUSED, code="throttled", params={"minutes": minutes})
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form; after too many failures it says so, the same for every email."""
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        return login_paused_error(self.request) or super().get_invalid_login_error()
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, with the same pause message."""
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        return login_paused_error(self.request) or super().get_invalid_login_error()
 
 
 class AcceptInviteForm(forms.Form):

@@ -103,3 +103,26 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.user.email}"
+
+
+class ThrottleCounter(models.Model):
+    """How many attempts one key (a scope and a hashed address or account) made in its window.
+
+    Updated only by one atomic upsert (accounts.services.spend_attempt), so
+    simultaneous requests in any number of processes each see a distinct count.
+    """
+
+    scope = models.CharField(max_length=32)
+    key_hash = models.CharField(max_length=64)
+    # The hashed email a login or reset counter belongs to, so erasure can delete it.
+    account_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_hash"], name="throttle_one_row_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.hits} until {self.window_ends:%Y-%m-%d %H:%M}"

@@ -12,6 +12,10 @@ class InviteError(Exception):
     """The link cannot be used; the message says why, in plain words."""
 
 
+class InviteNotFound(InviteError):
+    """No invitation has this token: a mistyped link, or a guess."""
+
+
 def find_invitation(token: str) -> Invitation:
     invitation = (
         Invitation.objects.select_related("user__client_profile")
@@ -19,7 +23,7 @@ def find_invitation(token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise InviteError("This invitation link is not valid. Check you copied all of it.")
+        raise InviteNotFound("This invitation link is not valid. Check you copied all of it.")
     if invitation.used_at is not None:
         raise InviteError(
             "This invitation has already been used. Log in with the password you chose, "

@@ -7,9 +7,37 @@ from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from coaching.assessments.models import AvailabilityWindow, TimeOff
 from exercises.forms import StageChoiceField, stage_choices
+
+# Fields whose input is read as a number, a date, a time or a row id. Python's own
+# parsers take "٣" as 3 and some choke on "²"; such input is refused, in plain words.
+PARSED_FIELDS = (
+    forms.IntegerField,
+    forms.fields.BaseTemporalField,
+    forms.DurationField,
+    forms.ModelChoiceField,
+    forms.TypedChoiceField,
+)
+NOT_ASCII = "Use the digits 0 to 9"
+
+
+def refuse_foreign_digits(form: forms.BaseForm) -> None:
+    """Add a field error wherever a number, date, time or id was typed with other characters.
+
+    Free text (names, intake answers) may hold any character; only fields that are
+    parsed into numbers are held to ASCII.
+    """
+    for name, field in form.fields.items():
+        if not isinstance(field, PARSED_FIELDS):
+            continue
+        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        values = raw if isinstance(raw, list | tuple) else [raw]
+        if any(isinstance(value, str) and not value.isascii() for value in values):
+            form.add_error(name, NOT_ASCII)
+
 
 RED_FLAGS = [
     (
@@ -146,6 +174,11 @@ class OutcomeForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def clean(self) -> dict[str, Any]:
+        refuse_foreign_digits(self)
+        super().clean()
+        return self.cleaned_data
+
 
 class CoachSettingsForm(forms.Form):
     prefix = "me"
@@ -181,6 +214,7 @@ class WindowForm(forms.ModelForm[AvailabilityWindow]):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        refuse_foreign_digits(self)
         data = self.cleaned_data
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end <= start:
@@ -213,6 +247,7 @@ class TimeOffForm(forms.ModelForm[TimeOff]):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        refuse_foreign_digits(self)
         data = self.cleaned_data
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end <= start:
@@ -220,10 +255,23 @@ class TimeOffForm(forms.ModelForm[TimeOff]):
         return data
 
 
+class StrictModelFormSet(forms.BaseModelFormSet[Any, Any]):
+    """A model formset whose form counts, like its fields, are plain ASCII digits."""
+
+    def clean(self) -> None:
+        super().clean()
+        for key in (TOTAL_FORM_COUNT, INITIAL_FORM_COUNT):
+            raw = self.data.get(self.add_prefix(key))
+            if isinstance(raw, str) and not raw.isascii():
+                raise forms.ValidationError(f"{NOT_ASCII} (the form was changed).")
+
+
 WindowFormSet = forms.modelformset_factory(
-    AvailabilityWindow, form=WindowForm, extra=1, can_delete=True
+    AvailabilityWindow, form=WindowForm, formset=StrictModelFormSet, extra=1, can_delete=True
 )
-TimeOffFormSet = forms.modelformset_factory(TimeOff, form=TimeOffForm, extra=1, can_delete=True)
+TimeOffFormSet = forms.modelformset_factory(
+    TimeOff, form=TimeOffForm, formset=StrictModelFormSet, extra=1, can_delete=True
+)
 
 
 class ManageBookingForm(forms.Form):

@@ -1,5 +1,5 @@
 """The free assessment: coaches' weekly availability and time off, the booking rules,
-bookings with their intake and outcome, and booking attempts for the rate limit."""
+and bookings with their intake and outcome."""
 
 from __future__ import annotations
 
@@ -161,13 +161,3 @@ class Assessment(models.Model):
     @property
     def has_outcome(self) -> bool:
         return self.outcome_recorded_at is not None
-
-
-class BookingAttempt(models.Model):
-    """One booking request from an address, kept briefly to rate-limit bots."""
-
-    ip_hash = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"Attempt at {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +21,10 @@ from clients.models import Client
 from coaching.accounts.models import Coach, User
 from coaching.accounts.services import invite_client
 from coaching.accounts.tokens import hash_token, new_token
-from coaching.assessments.models import Assessment, AvailabilityWindow, BookingAttempt, TimeOff
+from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
 from coaching.assessments.selectors import find_free_slot, rules_now
 from coaching.assessments.tasks import send_assessment_emails, send_assessment_reminder
 from exercises.models import Stage
-
-ATTEMPTS_PER_HOUR = 10
 
 
 class SlotTaken(Exception):
@@ -40,17 +37,6 @@ class BookingError(Exception):
 
 def manage_path(token: str) -> str:
     return reverse("coaching:manage_assessment", kwargs={"token": token})
-
-
-@transaction.atomic
-def note_attempt(*, ip: str) -> bool:
-    """Record a booking attempt; False when this address has made too many this hour."""
-    ip_hash = hash_token(f"{settings.SECRET_KEY}:{ip}")
-    hour_ago = timezone.now() - timedelta(hours=1)
-    BookingAttempt.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
-    recent = BookingAttempt.objects.filter(ip_hash=ip_hash, created_at__gte=hour_ago).count()
-    BookingAttempt.objects.create(ip_hash=ip_hash)
-    return recent < ATTEMPTS_PER_HOUR
 
 
 @dataclass

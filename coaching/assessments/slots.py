@@ -9,6 +9,7 @@ session on both sides), the minimum notice and the booking horizon.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -115,13 +116,23 @@ def merge_slots(per_coach: Iterable[list[Slot]]) -> list[Slot]:
     return sorted(chosen.values())
 
 
+# ASCII digits only: str.isdigit() and strptime's \\d also take "²" or "٣", which
+# either crash int() or quietly read as another number.
+_SLOT_VALUE = re.compile(r"([0-9]{1,9})@([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2})Z", re.ASCII)
+
+
 def parse_slot(value: str) -> tuple[int, datetime] | None:
-    """Read a slot form value back; None for anything tampered or malformed."""
-    coach, _, when = value.partition("@")
-    if not coach.isdigit() or not when.endswith("Z"):
+    """Read a slot form value back; None for anything tampered or malformed.
+
+    Only the exact form `Slot.value` writes is accepted: ASCII digits, a coach id
+    of at most nine digits (so it always fits the database's integer), a UTC time.
+    """
+    match = _SLOT_VALUE.fullmatch(value)
+    if match is None:
         return None
+    coach, when = match.groups()
     try:
-        start = datetime.strptime(when, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+        start = datetime.strptime(when, "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
     except ValueError:
         return None
     return int(coach), start

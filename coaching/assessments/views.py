@@ -19,6 +19,7 @@ from django_htmx.http import push_url
 
 from coaching.accounts.models import Coach
 from coaching.accounts.roles import HtmxRequest, StudioRequest, coach_required
+from coaching.accounts.services import Attempt, give_back, spend_booking, spend_link_guess
 from coaching.assessments.forms import (
     CoachSettingsForm,
     IntakeForm,
@@ -40,7 +41,6 @@ from coaching.assessments.services import (
     SlotTaken,
     book_assessment,
     cancel_assessment,
-    note_attempt,
     record_outcome,
     reschedule_assessment,
     save_availability,
@@ -48,6 +48,7 @@ from coaching.assessments.services import (
     start_program,
 )
 from coaching.assessments.slots import Slot, group_by_day, parse_slot
+from coaching.middleware import no_store
 
 COMMON_ZONES = [
     "Europe/London",
@@ -182,14 +183,18 @@ def book(request: HttpRequest) -> HttpResponse:
             return TemplateResponse(
                 request, "coaching/assessments/book_refused.html", context, status=400
             )
-        if not note_attempt(ip=request.META.get("REMOTE_ADDR", "")):
-            return TemplateResponse(
-                request,
-                "coaching/assessments/book_refused.html",
-                {**context, "too_many": True},
-                status=429,
-            )
+        # A form with field errors re-renders without spending the visitor's budget.
         if form.is_valid():
+            attempt = spend_booking(request=request)
+            if not attempt.allowed:
+                response = TemplateResponse(
+                    request,
+                    "coaching/assessments/book_refused.html",
+                    {**context, "too_many": True, "minutes": attempt.minutes},
+                    status=429,
+                )
+                response["Retry-After"] = str(attempt.minutes * 60)
+                return response
             flags = form.red_flags()
             if flags:
                 return TemplateResponse(
@@ -203,6 +208,8 @@ def book(request: HttpRequest) -> HttpResponse:
                     visitor_time_zone=zone,
                 )
             except SlotTaken:
+                # Someone else was quicker: not the visitor's doing, so no attempt spent.
+                give_back(attempt)
                 return _slot_gone(
                     request,
                     "Sorry, someone booked that time just before you. Nothing was booked: "
@@ -214,11 +221,28 @@ def book(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "coaching/assessments/book.html", context)
 
 
+def _too_many_guesses(request: HttpRequest, attempt: Attempt) -> TemplateResponse:
+    response = TemplateResponse(
+        request,
+        "coaching/accounts/too_many_attempts.html",
+        {"what": "booking links", "minutes": attempt.minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(attempt.minutes * 60)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
+@no_store
 def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
+    # Spent before the lookup and given back for a real link: only wrong tokens count.
+    guess = spend_link_guess(request=request, kind="manage")
+    if not guess.allowed:
+        return _too_many_guesses(request, guess)
     booking = find_by_token(token)
     if booking is None:
         raise Http404("No such booking.")
+    give_back(guess)
     zone = booking.visitor_time_zone
     if request.method == "POST":
         form = ManageBookingForm(request.POST)
@@ -382,10 +406,14 @@ def availability(request: StudioRequest) -> HttpResponse:
         messages.success(request, "Availability saved.")
         return redirect("coaching:availability")
     errors = [
-        error
-        for form in (settings_form, *window_set.forms, *off_set.forms)
-        for field in form
-        for error in field.errors
+        *window_set.non_form_errors(),
+        *off_set.non_form_errors(),
+        *(
+            error
+            for form in (settings_form, *window_set.forms, *off_set.forms)
+            for field in form
+            for error in field.errors
+        ),
     ]
     return TemplateResponse(
         request,

@@ -268,16 +268,21 @@ def test_the_honeypot_stops_bots(client: HttpClient, open_coach: User) -> None:
     assert not Assessment.objects.exists()
 
 
-def test_too_many_attempts_from_one_address_are_refused(
+def test_field_errors_spend_nothing_but_valid_bookings_are_limited_per_address(
     client: HttpClient, open_coach: User
 ) -> None:
-    slot = first_slot()
-    for _ in range(10):
-        assert book(client, slot.value, email="bad").status_code == 200
-    response = book(client, slot.value)
+    """Eleven mistyped forms spend nothing; the 11th valid booking in an hour is refused."""
+    slots = available_slots()[::2]  # an hour apart, so no booking blocks the next
+    for _ in range(11):
+        assert book(client, slots[0].value, email="bad").status_code == 200
+    for i in range(10):
+        response = book(client, slots[i].value, email=f"v{i}@example.com")
+        assert response["Location"].startswith("/assessment/manage/"), i
+    response = book(client, slots[10].value)
     assert response.status_code == 429
-    assert "too many booking attempts" in response.content.decode()
-    assert not Assessment.objects.exists()
+    assert response["Retry-After"] == "3600"
+    assert "too many bookings from your connection" in response.content.decode()
+    assert Assessment.objects.count() == 10
 
 
 # --- Coach side ---------------------------------------------------------------------
