@@ -47,9 +47,7 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = (
             User.objects.select_related(
-                "coach_profile",
-                "client_profile__assessment",
-                "client_profile__stage__exercise",
+                "coach_profile", "client_profile", "client_profile__assessment"
             )
             .filter(pk=user_id)
             .first()
