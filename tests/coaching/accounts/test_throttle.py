@@ -17,7 +17,7 @@ from coaching.accounts.services import (
     spend_attempt,
     spend_login_attempt,
 )
-from coaching.accounts.throttle import LOGIN_ACCOUNT, Limit, client_address
+from coaching.accounts.throttle import Limit, client_address
 from coaching.models import ThrottleCounter, User
 from tests.factories import PASSWORD
 
