@@ -6,12 +6,14 @@ from django.urls import include, path
 from coaching import views
 from coaching.assessments import urls as assessment_urls
 from coaching.coach import urls as coach_urls
+from coaching.privacy import urls as privacy_urls
 
 studio_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     *assessment_urls.urlpatterns,
     *coach_urls.urlpatterns,
+    *privacy_urls.urlpatterns,
 ]
 
 urlpatterns = [
