@@ -213,3 +213,27 @@ def test_an_outcome_stage_in_other_digits_is_refused(client: HttpClient, coach_a
     assert "Use the digits 0 to 9" in response.content.decode()
     found.refresh_from_db()
     assert found.recommended_stage_id is None and not found.has_outcome
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"username": "coach.a@example.com\x00", "password": "x"},
+        {"username": "coach.a@example.com", "password": "x\x00"},
+        {"username": "²" * 300, "password": "²"},
+        {"username": ["a", "b"], "password": "x"},
+    ],
+)
+def test_odd_login_input_is_a_form_error(
+    client: HttpClient, coach_a: User, data: dict[str, Any]
+) -> None:
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+@pytest.mark.parametrize("email", ["x\x00@example.com", "²@example.com\x00", "a" * 300])
+def test_odd_password_reset_input_is_a_form_error(client: HttpClient, email: str) -> None:
+    response = client.post("/accounts/password_reset/", {"email": email})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
