@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Settings default to production-safe values; a local run and the tests use DEBUG's defaults.
 export DEBUG ?= true
 
-.PHONY: run test lint format browser lock clean
+.PHONY: run test lint format browser lock clean bench
 
 $(INSTALLED): requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is needed (found " + sys.version.split()[0] + "): set PYTHON=/path/to/python3.13")'
@@ -17,6 +17,7 @@ $(INSTALLED): requirements-dev.txt
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py tick
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -27,6 +28,7 @@ test: $(INSTALLED) browser lint
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -40,6 +42,10 @@ browser:
 	  else \
 	    echo "The browser tests need Chromium: sudo apt-get install chromium (or set CHROMIUM_PATH)."; exit 1; \
 	  fi; }
+
+# The scale benchmark (not a test: CI never runs it); PostgreSQL at BENCH_DATABASE_URL.
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
 
 # Re-pin dependencies after editing pyproject.toml (hashes, no index URLs).
 lock: $(INSTALLED)

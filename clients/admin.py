@@ -3,10 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+import clients.audit.admin  # noqa: F401  (registers the audit trail)
+from clients import gate
 from clients.models import (
+    CheckIn,
     Client,
     Prescription,
     SessionRevision,
@@ -14,7 +18,18 @@ from clients.models import (
     TechniqueSignoff,
     TrainingSession,
 )
-from clients.services import ProgramError, advance_stage, regress_stage
+from clients.services import (
+    CORRECTABLE_FIELDS,
+    ProgramError,
+    advance_stage,
+    correct_session,
+    regress_stage,
+)
+from clients.tasks import recompute_stage
+from exercises.admin import StageAdmin
+from exercises.models import Stage
+
+GATE_FIELDS = {"green_days_needed", "green_floor", "amber_ceiling", "technique_signoff_required"}
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -47,10 +62,31 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     list_filter = ["status", "coach"]
     list_select_related = ["user", "coach"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
-    readonly_fields = ["consented_at", "consent_version"]
+    readonly_fields = [
+        "consented_at",
+        "consent_version",
+        "stage",
+        "stage_entered_on",
+        "last_session_on",
+        "gate_status",
+        "gate_reasons",
+        "gate_suggestion",
+        "gate_green_days",
+        "gate_green_days_needed",
+        "gate_since",
+        "gate_computed_on",
+        "flare_episode_since",
+        "flare_left_on",
+        "seen_assignment",
+    ]
     raw_id_fields = ["user", "coach"]
     inlines = [AssignmentInline]
     actions = ["advance", "regress"]
+
+    def save_model(self, request: HttpRequest, obj: Client, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"time_zone", "status"} & set(form.changed_data):
+            gate.refresh(gate.lock(obj.pk))
 
     def _run(self, request: HttpRequest, queryset: QuerySet[Client], action: Any) -> None:
         for client in queryset:
@@ -90,31 +126,112 @@ class StageAssignmentAdmin(admin.ModelAdmin[StageAssignment]):
 
 class RevisionInline(ReadOnlyInline):
     model = SessionRevision
-    fields = readonly_fields = ("revised_at", "previous_values")
+    fk_name = "session"
+    fields = readonly_fields = ("revised_at", "revised_by", "previous_values")
 
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(admin.ModelAdmin[TrainingSession]):
+    """Sessions come from clients; the studio may correct one, through the correction service."""
+
     list_display = [
         "performed_on",
         "client",
         "stage",
+        "light",
         "pain_before",
         "pain_during",
+        "pain_after",
         "next_day_pain",
     ]
     list_select_related = ["client__user", "stage__exercise"]
-    list_filter = ["stage"]
+    list_filter = ["stage", "light"]
     date_hierarchy = "performed_on"
-    raw_id_fields = ["client"]
+    fields = [
+        "client",
+        "stage",
+        "logged_at",
+        "time_zone",
+        *CORRECTABLE_FIELDS,
+        "next_day_pain",
+        "light",
+        "light_reasons",
+        "decided_at",
+        "decided_with",
+        "red_known_on",
+    ]
+    readonly_fields = [
+        "client",
+        "stage",
+        "logged_at",
+        "time_zone",
+        "next_day_pain",
+        "light",
+        "light_reasons",
+        "decided_at",
+        "decided_with",
+        "red_known_on",
+    ]
     inlines = [RevisionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: TrainingSession, form: Any, change: bool
+    ) -> None:
+        values = {name: form.cleaned_data[name] for name in form.changed_data}
+        if values:
+            correct_session(session=obj, values=values, by=request.user, any_day=True)
 
 
 @admin.register(TechniqueSignoff)
 class TechniqueSignoffAdmin(admin.ModelAdmin[TechniqueSignoff]):
+    """Sign-offs are given by coaches in the app, where the gate sees them at once."""
+
     list_display = ["signed_at", "client", "stage", "coach"]
     list_select_related = ["client__user", "stage__exercise", "coach"]
-    raw_id_fields = ["client", "coach"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin[CheckIn]):
+    list_display = ["training_day", "client", "pain", "answered_at"]
+    list_select_related = ["client__user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class GatedStageAdmin(StageAdmin):
+    """The library's stage admin, plus: a threshold edit recomputes every client at the stage."""
+
+    def save_model(self, request: HttpRequest, obj: Stage, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & GATE_FIELDS:
+            stage_id = obj.pk
+            transaction.on_commit(lambda: recompute_stage.enqueue(stage_id))
+
+
+admin.site.unregister(Stage)
+admin.site.register(Stage, GatedStageAdmin)
 
 
 @admin.register(Prescription)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from clients.progression import SessionFacts
+from clients.models import StageAssignment, TrainingSession
 
 TREND_SESSIONS = 12
 WIDTH, HEIGHT = 320, 160
@@ -63,7 +63,7 @@ def _y(level: int, height: int = HEIGHT) -> float:
     return round(TOP + (10 - level) * (height - TOP - BOTTOM) / 10, 1)
 
 
-def pain_trend(sessions: Sequence[SessionFacts]) -> Trend:
+def pain_trend(sessions: Sequence[TrainingSession]) -> Trend:
     """Points for the last sessions, oldest first: pain during and the next morning."""
     recent = sorted(sessions, key=lambda s: (s.performed_on, s.logged_at, s.id))[-TREND_SESSIONS:]
     span = max(len(recent) - 1, 1)
@@ -112,7 +112,7 @@ class StageMark:
 class ProgramChart:
     series: list[Series]
     marks: list[StageMark]
-    rows: list[SessionFacts]
+    rows: list[TrainingSession]
     width: int = PROGRAM_WIDTH
     height: int = PROGRAM_HEIGHT
     left: int = LEFT
@@ -137,7 +137,9 @@ class ProgramChart:
         )
 
 
-def program_chart(sessions: Sequence[SessionFacts], assignments: Sequence[object]) -> ProgramChart:
+def program_chart(
+    sessions: Sequence[TrainingSession], assignments: Sequence[StageAssignment]
+) -> ProgramChart:
     """Before, during, after and next-morning pain, with the stage changes marked."""
     rows = sorted(sessions, key=lambda s: (s.performed_on, s.logged_at, s.id))[-PROGRAM_SESSIONS:]
     inner = PROGRAM_WIDTH - LEFT - RIGHT
@@ -156,14 +158,14 @@ def program_chart(sessions: Sequence[SessionFacts], assignments: Sequence[object
         series.append(Series(label, colour, dash, " ".join(points)))
     marks = []
     for assignment in assignments:
-        when = assignment.assigned_at  # type: ignore[attr-defined]
+        when = assignment.assigned_at
         after = [i for i, s in enumerate(rows) if s.logged_at >= when]
         if rows and after and after[0] > 0:
             i = after[0]
             marks.append(
                 StageMark(
                     x=round((xs[i - 1] + xs[i]) / 2, 1),
-                    label=f"Stage {assignment.stage.position}",  # type: ignore[attr-defined]
+                    label=f"Stage {assignment.stage.position}",
                 )
             )
     return ProgramChart(series=series, marks=marks, rows=rows)

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
-from clients.models import Client, StageAssignment, TechniqueSignoff, TrainingSession
+from clients import gate
+from clients.models import (
+    CONSENT_VERSION,
+    CheckIn,
+    Client,
+    StageAssignment,
+    TechniqueSignoff,
+    TrainingSession,
+)
 from exercises.models import Stage
 
 # (days ago, pain before, worst during, after, next morning or None, felt in lower back)
@@ -121,7 +130,8 @@ def _session(
         pain_after=after,
         felt_hips=True,
         felt_hamstrings=stage.position >= 4 and rng.random() < 0.5,
-        felt_lower_back=lower_back,
+        lower_back_hurt=lower_back,
+        time_zone=settings.TIME_ZONE,
         effort=rng.randint(4, 8),
         next_day_pain=next_day,
         next_day_answered_at=_at(day + timedelta(days=1), 8) if next_day is not None else None,
@@ -141,7 +151,9 @@ def build_client(spec: DemoClient, *, user: Any, coach: Any, stages: list[Stage]
         progression_id=stages[0].progression_id,
         started_on=start,
         consented_at=_at(start, 9),
-        consent_version="2026-11",
+        consent_version=CONSENT_VERSION,
+        stage=stages[spec.position - 1],
+        stage_entered_on=today - timedelta(days=days_at_current),
     )
     sessions: list[TrainingSession] = []
     previous: Stage | None = None
@@ -158,6 +170,7 @@ def build_client(spec: DemoClient, *, user: Any, coach: Any, stages: list[Stage]
             kind=StageAssignment.Kind.START if previous is None else StageAssignment.Kind.ADVANCE,
             assigned_by=coach,
             assigned_at=_at(entered, 10),
+            entered_on=entered,
             reason="Starting stage after the assessment"
             if previous is None
             else "3 of 3 green sessions",
@@ -186,4 +199,19 @@ def build_client(spec: DemoClient, *, user: Any, coach: Any, stages: list[Stage]
                 )
         previous = stage
     TrainingSession.objects.bulk_create(sessions)
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            client=client,
+            training_day=s.performed_on,
+            pain=s.next_day_pain,
+            answered_at=s.next_day_answered_at,
+            answered_on=s.performed_on + timedelta(days=1),
+        )
+        for s in sessions
+        if s.next_day_pain is not None and s.next_day_answered_at is not None
+    )
+    Client.objects.filter(pk=client.pk).update(
+        last_session_on=max((s.performed_on for s in sessions), default=None)
+    )
+    gate.refresh_by_id(client.pk, alert=False)
     return client

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+import zoneinfo
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.utils import timezone
 
 from clients.models import FeltIn
 from exercises.models import Stage
@@ -103,10 +104,24 @@ class SessionForm(forms.Form):
         label="Where did you feel the work?",
         choices=FeltIn.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick all that apply.",
+        help_text="Tick all that apply. Feeling your back muscles work is expected in hinges.",
         error_messages={
             "required": "Tick at least one place where you felt the work",
             "invalid_choice": "Choose from the places listed",
+        },
+    )
+    lower_back_hurt = forms.TypedChoiceField(
+        label="Did your lower back hurt?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=(
+            "Pain in your lower back, not the muscles working. Hinges and swings are meant "
+            "to work your back muscles: that alone is a no."
+        ),
+        error_messages={
+            "required": "Say whether your lower back hurt: yes or no",
+            "invalid_choice": "Choose yes or no",
         },
     )
     effort = forms.TypedChoiceField(
@@ -126,10 +141,17 @@ class SessionForm(forms.Form):
         error_messages={"max_length": "Notes must be 2,000 characters or fewer"},
     )
 
-    def __init__(self, *args: Any, stage: Stage, **kwargs: Any) -> None:
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, stage: Stage, today: date, earliest: date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.stage = stage
-        self.fields["performed_on"].initial = timezone.localdate()
+        self.today = today
+        self.earliest = earliest
+        self.fields["performed_on"].initial = today
+        self.fields["token"].initial = uuid.uuid4()
         self.fields["sets"].initial = stage.sets
         if stage.reps:
             self.fields["reps"].initial = stage.reps
@@ -154,15 +176,19 @@ class SessionForm(forms.Form):
             ]
         )
 
-    def clean_performed_on(self) -> Any:
-        value = self.cleaned_data["performed_on"]
-        today = timezone.localdate()
-        if value > today:
+    def clean_performed_on(self) -> date:
+        value: date = self.cleaned_data["performed_on"]
+        if value > self.today:
             raise forms.ValidationError("The date of the session cannot be in the future")
-        if value < today - timedelta(days=LOG_WINDOW_DAYS):
+        if value < self.today - timedelta(days=LOG_WINDOW_DAYS):
             raise forms.ValidationError(
                 f"You can log sessions from the last {LOG_WINDOW_DAYS} days only; "
                 "ask your coach to add older ones"
+            )
+        if self.earliest is not None and value < self.earliest:
+            raise forms.ValidationError(
+                f"You started this stage on {self.earliest:%-d %B}: sessions before then belong "
+                "to your previous stage. Ask your coach to add them"
             )
         return value
 
@@ -191,6 +217,7 @@ class SessionForm(forms.Form):
             "felt_hamstrings": FeltIn.HAMSTRINGS in felt,
             "felt_lower_back": FeltIn.LOWER_BACK in felt,
             "felt_elsewhere": FeltIn.ELSEWHERE in felt,
+            "lower_back_hurt": data["lower_back_hurt"],
             "effort": data.get("effort"),
             "notes": data.get("notes", ""),
         }
@@ -207,11 +234,45 @@ class SessionForm(forms.Form):
             "pain_during": session.pain_during,
             "pain_after": session.pain_after,
             "felt_in": session.felt_in,
+            "lower_back_hurt": "yes" if session.lower_back_hurt else "no",
             "effort": session.effort,
             "notes": session.notes,
         }
 
 
 class CheckInForm(forms.Form):
-    session = forms.IntegerField(widget=forms.HiddenInput)
+    """This morning's one tap: back pain now, for the sessions of the day it names."""
+
+    day = forms.DateField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "That check-in is not open",
+            "invalid": "That check-in is not open",
+        },
+    )
     pain = pain_field("Back pain this morning", "")
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
+
+
+class ZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=zone_choices,
+        help_text="Your days, check-in times and reminders follow it.",
+        error_messages={
+            "required": "Choose your time zone",
+            "invalid_choice": "Choose a time zone from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DismissForm(forms.Form):
+    assignment = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,53 +1,80 @@
-"""Reads for a client's program: where they stand, what is due, every client's summary.
+"""Reads for a client's program: where they stand, what is due, their history.
 
-Views and the admin read through these; writes are in `clients.services`.
+Everything the gate decided is read as stored (clients.gate writes it); no page
+runs the gate. Writes are in `clients.services`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from clients.charts import sparkline_points
-from clients.models import (
-    FACT_FIELDS,
-    Client,
-    Prescription,
-    StageAssignment,
-    TechniqueSignoff,
-    TrainingSession,
-)
-from clients.progression import (
-    Evaluation,
-    Light,
-    NextStage,
-    SessionFacts,
-    Status,
-    Thresholds,
-    evaluate,
-    history_lights,
-)
+from clients.models import Client, Prescription, StageAssignment, TrainingSession
+from clients.progression import Reason, Status, Suggestion, check_in_window
+from clients.reasons import STATUS_LABELS, STATUS_WORDS, SUGGESTION_WORDS, words
 from exercises.models import Stage, stage_neighbours
 
 
 @dataclass
+class Gate:
+    """A client's stored gate state, in words true today."""
+
+    status: Status
+    reasons: list[str]
+    green_days: int
+    green_days_needed: int
+    suggestion: str
+    since: datetime | None
+    codes: list[Reason]
+
+    @property
+    def words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def first_reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+    def has(self, code: str) -> bool:
+        return any(r.code == code for r in self.codes)
+
+
+def gate_of(client: Client, today: date | None = None) -> Gate:
+    """The stored state of a client's gate, worded for today."""
+    today = today or client.today()
+    codes = [Reason.from_json(r) for r in client.gate_reasons]
+    suggestion = client.gate_suggestion
+    return Gate(
+        status=Status(client.gate_status),
+        reasons=[words(r, today) for r in codes],
+        green_days=client.gate_green_days,
+        green_days_needed=client.gate_green_days_needed,
+        suggestion=SUGGESTION_WORDS[Suggestion(suggestion)] if suggestion else "",
+        since=client.gate_since,
+        codes=codes,
+    )
+
+
+@dataclass
 class Program:
-    """Where a client stands: the current stage, its sessions and the gate's verdict."""
+    """Where a client stands: the stage, its neighbours, the prescription and the gate."""
 
     client: Client
-    assignment: StageAssignment
     stages: list[Stage]
     stage: Stage
     next_stage: Stage | None
     previous_stage: Stage | None
-    sessions: list[TrainingSession]
-    signed_off: bool
     prescription: Prescription | None
-    evaluation: Evaluation
+    signed_off: bool
+    gate: Gate
+    today: date
 
     @property
     def stage_count(self) -> int:
@@ -62,185 +89,87 @@ class Program:
         return self.stage.exercise.is_loaded
 
 
-def thresholds_of(stage: Stage) -> Thresholds:
-    return Thresholds(
-        green_sessions_needed=stage.green_sessions_needed,
-        green_max_pain=stage.green_max_pain,
-        amber_max_pain=stage.amber_max_pain,
-    )
-
-
-def evaluate_sessions(
-    *,
-    stage: Stage,
-    next_stage: Stage | None,
-    entered_at: datetime,
-    sessions: list[TrainingSession],
-    signed_off: bool,
-    today: date | None = None,
-) -> Evaluation:
-    return evaluate(
-        stage_id=stage.pk,
-        entered_at=entered_at,
-        sessions=[s.facts() for s in sessions],
-        thresholds=thresholds_of(stage),
-        today=today or timezone.localdate(),
-        current_exercise=stage.exercise.name,
-        next_stage=(
-            NextStage(next_stage.exercise.name, next_stage.technique_signoff_required)
-            if next_stage
-            else None
-        ),
-        technique_signed_off=signed_off,
-    )
-
-
-def load_program(client: Client, *, today: date | None = None) -> Program:
-    """Four queries, whatever the history length."""
-    assignment = (
-        StageAssignment.objects.filter(client=client)
-        .annotate(
-            signed_off=Exists(
-                TechniqueSignoff.objects.filter(client=client, stage_id=OuterRef("stage_id"))
-            )
-        )
-        .latest()
-    )
+def load_program(client: Client) -> Program:
+    """Three queries, whatever the history length."""
     stages = list(Stage.objects.in_order().filter(progression_id=client.progression_id))
-    stage, previous, following = stage_neighbours(stages, assignment.stage_id)
-    sessions = list(
-        TrainingSession.objects.at_stage_since(client, stage.pk, assignment.assigned_at)
-    )
+    assert client.stage_id is not None
+    stage, previous, following = stage_neighbours(stages, client.stage_id)
     prescription = Prescription.objects.filter(client=client, stage=stage).first()
-    evaluation = evaluate_sessions(
-        stage=stage,
-        next_stage=following,
-        entered_at=assignment.assigned_at,
-        sessions=sessions,
-        signed_off=assignment.signed_off,
-        today=today,
-    )
+    signed_off = client.signoffs.filter(stage=stage).exists()
     return Program(
         client=client,
-        assignment=assignment,
         stages=stages,
         stage=stage,
         next_stage=following,
         previous_stage=previous,
-        sessions=sessions,
-        signed_off=assignment.signed_off,
         prescription=prescription,
-        evaluation=evaluation,
+        signed_off=signed_off,
+        gate=gate_of(client),
+        today=client.today(),
     )
 
 
-def check_in_due(client: Client, *, today: date | None = None) -> TrainingSession | None:
-    """The most recent session before today still waiting for its next-morning answer."""
-    today = today or timezone.localdate()
-    return (
+@dataclass(frozen=True)
+class CheckInDue:
+    """The check-in the client can answer now: the day it is for, and that day's exercise."""
+
+    training_day: date
+    exercise: str
+
+
+def check_in_due(client: Client) -> CheckInDue | None:
+    """Yesterday's sessions still waiting for this morning's one-tap answer.
+
+    The window is 04:00 to midnight in the zone each session was logged in: the
+    card shows only while it is open, as the service accepts an answer only then.
+    """
+    yesterday = client.today() - timedelta(days=1)
+    session = (
         TrainingSession.objects.filter(
-            client=client, next_day_pain__isnull=True, performed_on__lt=today
+            client=client, performed_on=yesterday, next_day_pain__isnull=True
         )
         .select_related("stage__exercise")
+        .only("performed_on", "time_zone", "stage__exercise__name")
         .first()
     )
+    if session is None:
+        return None
+    opens, closes = check_in_window(yesterday, session.time_zone or client.zone)
+    if not opens <= timezone.now() < closes:
+        return None
+    return CheckInDue(training_day=yesterday, exercise=session.stage.exercise.name)
 
 
-def session_history(client: Client) -> list[SessionFacts]:
-    """Every session the client has logged, oldest first, as the gate sees them."""
-    rows = (
-        TrainingSession.objects.filter(client=client)
-        .only(*FACT_FIELDS)
-        .order_by("performed_on", "logged_at", "id")
+NOTICE_DAYS = 14
+
+
+def stage_notice(client: Client) -> StageAssignment | None:
+    """The coach's latest stage change, with its reason, until the client has seen it."""
+    latest: StageAssignment | None = (
+        StageAssignment.objects.filter(client=client)
+        .exclude(kind=StageAssignment.Kind.START)
+        .select_related("stage__exercise", "from_stage__exercise", "assigned_by")
+        .first()
     )
-    return [s.facts() for s in rows]
+    if latest is None or latest.pk == client.seen_assignment_id:
+        return None
+    if latest.entered_on and latest.entered_on < client.today() - timedelta(days=NOTICE_DAYS):
+        return None
+    return latest
 
 
-def session_lights(history: list[SessionFacts], stages: list[Stage]) -> dict[int, Light]:
-    """The light of every session in a history, each judged at its own stage's thresholds."""
-    return history_lights(history, {s.pk: thresholds_of(s) for s in stages})
+def session_history(client: Client) -> QuerySet[TrainingSession]:
+    """Every session the client has logged, newest first, with its stage's exercise."""
+    return TrainingSession.objects.filter(client=client).select_related("stage__exercise")
 
 
-SPARKLINE_SESSIONS = 10
-QUIET_DAYS = 7
-
-
-@dataclass
-class ClientSummary:
-    """One dashboard row: where a client stands and how active they are."""
-
-    client: Client
-    stage: Stage
-    stage_count: int
-    evaluation: Evaluation
-    last_session_on: date | None
-    recent_sessions: int
-    recent_pain: list[int]
-    today: date
-
-    @property
-    def status(self) -> Status:
-        return self.evaluation.status
-
-    @property
-    def days_quiet(self) -> int | None:
-        if self.last_session_on is None:
-            return None
-        return (self.today - self.last_session_on).days
-
-    @property
-    def sparkline(self) -> str:
-        return sparkline_points(self.recent_pain)
-
-    @property
-    def is_quiet(self) -> bool:
-        quiet = self.days_quiet
-        return quiet is None or quiet >= QUIET_DAYS
-
-
-def summarize_clients(clients: Any, *, today: date | None = None) -> list[ClientSummary]:
-    """Every client's gate status and activity in four queries, whatever their history."""
-    today = today or timezone.localdate()
-    rows = list(
-        clients.select_related("user")
-        .with_current_stage()
-        .with_activity(since=today - timedelta(days=QUIET_DAYS - 1))
-    )
-    ids = [c.pk for c in rows]
-    stages = list(Stage.objects.in_order())
-    by_progression: dict[int, list[Stage]] = {}
-    for stage in stages:
-        by_progression.setdefault(stage.progression_id, []).append(stage)
-    gate_sessions: dict[int, list[TrainingSession]] = {}
-    for session in TrainingSession.objects.at_current_stage(ids).only(*FACT_FIELDS, "client_id"):
-        gate_sessions.setdefault(session.client_id, []).append(session)
-    pain: dict[int, list[tuple[date, datetime, int]]] = {}
-    for client_id, performed_on, logged_at, during in TrainingSession.objects.latest_per_client(
-        ids, SPARKLINE_SESSIONS
-    ).values_list("client_id", "performed_on", "logged_at", "pain_during"):
-        pain.setdefault(client_id, []).append((performed_on, logged_at, during))
-    summaries = []
-    for client in rows:
-        progression = by_progression[client.progression_id]
-        stage, _, following = stage_neighbours(progression, client.current_stage_id)
-        evaluation = evaluate_sessions(
-            stage=stage,
-            next_stage=following,
-            entered_at=client.current_since,
-            sessions=gate_sessions.get(client.pk, []),
-            signed_off=client.current_signed_off,
-            today=today,
-        )
-        summaries.append(
-            ClientSummary(
-                client=client,
-                stage=stage,
-                stage_count=len(progression),
-                evaluation=evaluation,
-                last_session_on=client.last_session_on,
-                recent_sessions=client.recent_sessions,
-                recent_pain=[during for *_, during in sorted(pain.get(client.pk, []))],
-                today=today,
-            )
-        )
-    return summaries
+def stage_entries(client: Client) -> dict[int, datetime]:
+    """When the client first entered each stage."""
+    entered: dict[int, datetime] = {}
+    for stage_id, at in (
+        StageAssignment.objects.filter(client=client)
+        .order_by("assigned_at", "id")
+        .values_list("stage_id", "assigned_at")
+    ):
+        entered.setdefault(stage_id, at)
+    return entered

@@ -10,4 +10,8 @@ urlpatterns = [
     path("check-in/", views.check_in, name="check_in"),
     path("progress/", views.progress, name="progress"),
     path("consent/", views.give_consent, name="give_consent"),
+    path("settings/", views.settings_page, name="settings_page"),
+    path("settings/zone/", views.browser_zone, name="browser_zone"),
+    path("emergency/", views.emergency, name="emergency"),
+    path("notice/", views.dismiss_notice, name="dismiss_notice"),
 ]

@@ -1,3 +1,5 @@
+"""The client's phone pages: today, log a session, the check-in, progress, settings."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,48 +13,47 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from clients import charts
-from clients.forms import CheckInForm, SessionForm
-from clients.models import CONSENT_TEXT, Client, StageAssignment, TrainingSession
-from clients.progression import Light, Status
-from clients.selectors import check_in_due, load_program, session_history, session_lights
+from clients.emergency import emergency_number
+from clients.forms import CheckInForm, DismissForm, SessionForm, ZoneForm
+from clients.models import CONSENT_TEXT, Client, Prescription, TrainingSession
+from clients.progression import Light
+from clients.reasons import LIGHT_WORDS, reasons_in_words
+from clients.selectors import (
+    check_in_due,
+    gate_of,
+    load_program,
+    session_history,
+    stage_entries,
+    stage_notice,
+)
 from clients.services import (
     ProgramError,
     answer_check_in,
     correct_session,
+    dismiss_stage_notice,
+    has_consented,
     record_consent,
+    report_emergency,
+    set_time_zone,
 )
 from clients.services import (
     log_session as record_session,
 )
 
 ClientView = Callable[..., HttpResponse]
+PAIN_NUMBERS = range(11)
+HISTORY_PAGE_SIZE = 20
 
 
 class ClientRequest(HttpRequest):
     """A request on a client's page: `request.htmx` is set by django-htmx's middleware."""
 
     htmx: HtmxDetails
-
-
-PAIN_NUMBERS = range(11)
-
-STATUS_WORDS = {
-    Status.READY: "Ready to progress",
-    Status.HOLD: "Keep going at this stage",
-    Status.FLARE: "Flare-up: take it easy",
-}
-LIGHT_WORDS = {
-    Light.GREEN: "Green: well tolerated",
-    Light.AMBER: "Amber: acceptable, keep an eye on it",
-    Light.RED: "Red: too much for now",
-    Light.PENDING: "Waiting for tomorrow morning's check-in",
-}
 
 
 def client_required(view: ClientView) -> ClientView:
@@ -68,58 +69,83 @@ def client_required(view: ClientView) -> ClientView:
     return login_required(wrapper)
 
 
-def _status_context(program: Any) -> dict[str, Any]:
-    return {
-        "consent_text": CONSENT_TEXT,
-        "program": program,
-        "evaluation": program.evaluation,
-        "status_words": STATUS_WORDS[program.evaluation.status],
-    }
+def _common(client: Client) -> dict[str, Any]:
+    return {"consent_text": CONSENT_TEXT, "consented": has_consented(client)}
 
 
 @require_GET
 @client_required
 def today(request: ClientRequest, client: Client) -> TemplateResponse:
     program = load_program(client)
-    due = check_in_due(client)
     return TemplateResponse(
         request,
         "clients/today.html",
-        {**_status_context(program), "check_in": due, "pain_numbers": PAIN_NUMBERS},
+        {
+            **_common(client),
+            "program": program,
+            "gate": program.gate,
+            "check_in": check_in_due(client),
+            "notice": stage_notice(client),
+            "pain_numbers": PAIN_NUMBERS,
+        },
+    )
+
+
+def _session_form(client: Client, data: Any = None) -> SessionForm:
+    assert client.stage is not None
+    return SessionForm(
+        data, stage=client.stage, today=client.today(), earliest=client.stage_entered_on
     )
 
 
 @require_http_methods(["GET", "POST"])
 @client_required
 def log_session(request: ClientRequest, client: Client) -> HttpResponse:
-    program = load_program(client)
+    assert client.stage is not None
     if request.method == "POST":
-        form = SessionForm(request.POST, stage=program.stage)
+        form = _session_form(client, request.POST)
         if form.is_valid():
-            session, evaluation = record_session(program=program, values=form.session_values())
-            light = evaluation.lights[session.pk].light
-            summary = f"Session saved. {LIGHT_WORDS[light]}. {STATUS_WORDS[evaluation.status]}."
-            if request.htmx:
-                return TemplateResponse(
-                    request,
-                    "clients/log_session.html#log_result",
-                    {
-                        **_status_context(program),
-                        "session": session,
-                        "light": light,
-                        "light_words": LIGHT_WORDS[light],
-                        "light_reasons": evaluation.lights[session.pk].reasons,
-                        "summary": summary,
-                    },
+            try:
+                logged = record_session(
+                    client=client,
+                    values=form.session_values(),
+                    idempotency_key=form.cleaned_data.get("token"),
                 )
-            messages.success(request, summary)
-            return redirect("clients:today")
+            except ProgramError as exc:
+                form.add_error(None, str(exc))
+            else:
+                session = logged.session
+                light = Light(session.shown_light)
+                summary = f"Session saved. {LIGHT_WORDS[light]}."
+                if request.htmx:
+                    return TemplateResponse(
+                        request,
+                        "clients/log_session.html#log_result",
+                        {
+                            **_common(logged.client),
+                            "stage": client.stage,
+                            "session": session,
+                            "light": light,
+                            "light_words": LIGHT_WORDS[light],
+                            "light_reasons": reasons_in_words(
+                                session.light_reasons, logged.client.today()
+                            ),
+                            "gate": gate_of(logged.client),
+                            "summary": summary,
+                        },
+                    )
+                messages.success(request, summary)
+                return redirect("clients:today")
     else:
-        form = SessionForm(stage=program.stage)
+        form = _session_form(client)
     template = "clients/log_session.html"
     if request.htmx:
         template += "#log_form"
-    return TemplateResponse(request, template, {**_status_context(program), "form": form})
+    prescription = Prescription.objects.filter(client=client, stage=client.stage).first()
+    plan = prescription.text if prescription else client.stage.prescription
+    return TemplateResponse(
+        request, template, {**_common(client), "form": form, "stage": client.stage, "plan": plan}
+    )
 
 
 @require_POST
@@ -129,25 +155,26 @@ def check_in(request: ClientRequest, client: Client) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            session = answer_check_in(
+            answer = answer_check_in(
                 client=client,
-                session_id=form.cleaned_data["session"],
+                training_day=form.cleaned_data["day"],
                 pain=form.cleaned_data["pain"],
             )
         except ProgramError as exc:
             error = str(exc)
         else:
-            text = f"Thanks: back pain this morning {session.next_day_pain} out of 10."
+            text = f"Thanks: back pain this morning {answer.pain} out of 10."
             if request.htmx:
+                # The check-in's client is the locked row the service refreshed the gate on.
                 return TemplateResponse(
                     request,
                     "clients/today.html#check_in_done",
-                    {"answered": session, "summary": text},
+                    {"summary": text, "gate": gate_of(answer.client)},
                 )
             messages.success(request, text)
             return redirect("clients:today")
     else:
-        error = "Choose a number from 0 (no pain) to 10 (worst imaginable)."
+        error = str(next(iter(form.errors.values()))[0])
     if request.htmx:
         return TemplateResponse(
             request,
@@ -172,14 +199,14 @@ def edit_session(request: ClientRequest, client: Client, session_id: int) -> Htt
     )
     if session is None:
         raise Http404("No such session.")
-    if timezone.localdate(session.logged_at) != timezone.localdate():
-        messages.error(request, "A session can only be corrected on the day it was logged.")
-        return redirect("clients:progress")
+    today = client.today()
+    # A correction cannot move a session to before the client entered its stage.
+    earliest = client.stage_entered_on if session.stage_id == client.stage_id else None
     if request.method == "POST":
-        form = SessionForm(request.POST, stage=session.stage)
+        form = SessionForm(request.POST, stage=session.stage, today=today, earliest=earliest)
         if form.is_valid():
             try:
-                correct_session(session=session, values=form.session_values())
+                correct_session(session=session, values=form.session_values(), by=request.user)
             except ProgramError as exc:
                 messages.error(request, str(exc))
             else:
@@ -188,7 +215,9 @@ def edit_session(request: ClientRequest, client: Client, session_id: int) -> Htt
                 return HttpResponseClientRedirect("/me/progress/")
             return redirect("clients:progress")
     else:
-        form = SessionForm(initial=SessionForm.initial_from(session), stage=session.stage)
+        form = SessionForm(
+            initial=SessionForm.initial_from(session), stage=session.stage, today=today
+        )
     return TemplateResponse(
         request, "clients/edit_session.html", {"form": form, "session": session}
     )
@@ -198,24 +227,19 @@ def edit_session(request: ClientRequest, client: Client, session_id: int) -> Htt
 @client_required
 def progress(request: ClientRequest, client: Client) -> TemplateResponse:
     program = load_program(client)
-    entered: dict[int, Any] = {}
-    for assignment in StageAssignment.objects.filter(client=client).order_by("assigned_at", "id"):
-        entered.setdefault(assignment.stage_id, assignment.assigned_at)
-    history = session_history(client)
-    lights = session_lights(history, program.stages)
-    page = Paginator(
-        TrainingSession.objects.filter(client=client).select_related("stage__exercise"), 20
-    ).get_page(request.GET.get("page"))
+    page = Paginator(session_history(client), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    recent = list(session_history(client)[: charts.TREND_SESSIONS])
     return TemplateResponse(
         request,
         "clients/progress.html",
         {
-            **_status_context(program),
-            "entered": entered,
+            **_common(client),
+            "program": program,
+            "gate": program.gate,
+            "entered": stage_entries(client),
             "page": page,
-            "lights": lights,
-            "chart": charts.pain_trend(history),
-            "today": timezone.localdate(),
+            "chart": charts.pain_trend(recent),
+            "today": program.today,
         },
     )
 
@@ -225,4 +249,47 @@ def progress(request: ClientRequest, client: Client) -> TemplateResponse:
 def give_consent(request: ClientRequest, client: Client) -> HttpResponse:
     record_consent(client=client)
     messages.success(request, "Thank you. You can now log your sessions.")
+    return redirect("clients:today")
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def settings_page(request: ClientRequest, client: Client) -> HttpResponse:
+    form = ZoneForm(request.POST or None, initial={"time_zone": client.zone})
+    if request.method == "POST" and form.is_valid():
+        set_time_zone(client=client, time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, "Saved. Your days and check-ins now follow this time zone.")
+        return redirect("clients:settings_page")
+    return TemplateResponse(request, "clients/settings.html", {"form": form, "client": client})
+
+
+@require_POST
+@client_required
+def browser_zone(request: ClientRequest, client: Client) -> HttpResponse:
+    """The browser's zone, sent once after the first login; a chosen zone is never replaced."""
+    form = ZoneForm(request.POST)
+    if not client.time_zone and form.is_valid():
+        set_time_zone(client=client, time_zone=form.cleaned_data["time_zone"])
+    return HttpResponse(status=204)
+
+
+@require_POST
+@client_required
+def emergency(request: ClientRequest, client: Client) -> TemplateResponse:
+    report_emergency(client=client)
+    return TemplateResponse(
+        request,
+        "clients/emergency.html",
+        {"client": client, "number": emergency_number(client.zone)},
+    )
+
+
+@require_POST
+@client_required
+def dismiss_notice(request: ClientRequest, client: Client) -> HttpResponse:
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        dismiss_stage_notice(client=client, assignment_id=form.cleaned_data["assignment"])
+    if request.htmx:
+        return HttpResponse("")
     return redirect("clients:today")

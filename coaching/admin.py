@@ -2,3 +2,4 @@
 
 import coaching.accounts.admin  # noqa: F401
 import coaching.assessments.admin  # noqa: F401
+import coaching.privacy.admin  # noqa: F401

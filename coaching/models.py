@@ -9,18 +9,28 @@ from coaching.assessments.models import (
     AssessmentQuerySet,
     AvailabilityWindow,
     BookingRules,
+    CalendarFeed,
+    ContactRequest,
+    ScreenOut,
     TimeOff,
+    WaitlistEntry,
 )
+from coaching.privacy.models import ErasureRequest
 
 __all__ = [
     "Assessment",
     "AssessmentQuerySet",
     "AvailabilityWindow",
     "BookingRules",
+    "CalendarFeed",
     "Coach",
+    "ContactRequest",
+    "ErasureRequest",
     "Invitation",
+    "ScreenOut",
     "ThrottleCounter",
     "TimeOff",
     "User",
     "UserManager",
+    "WaitlistEntry",
 ]

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "auditlog",
     "exercises",
     "clients",
     "coaching",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clients.middleware.PersonalTimeZoneMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -306,9 +309,25 @@ if TRUSTED_PROXY_COUNT < 0:
 # Always on; a test may turn the limits off for its own client.
 THROTTLE_ENABLED = True
 
+# The free assessment's video call. Unset, each coach's own fixed link is used; set, every
+# booking gets its own room: "{room}" is replaced by a random per-booking name (for example
+# https://meet.jit.si/rtf-studio-{room}). No external API is called.
+ASSESSMENT_ROOM_URL_TEMPLATE = os.environ.get("ASSESSMENT_ROOM_URL_TEMPLATE", "").strip()
+if ASSESSMENT_ROOM_URL_TEMPLATE and (
+    not ASSESSMENT_ROOM_URL_TEMPLATE.startswith("https://")
+    or "{room}" not in ASSESSMENT_ROOM_URL_TEMPLATE
+):
+    raise ImproperlyConfigured(
+        "ASSESSMENT_ROOM_URL_TEMPLATE must be an https:// address containing {room}, "
+        "for example https://meet.jit.si/rtf-studio-{room}."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The audit trail (django-auditlog): no client addresses in it.
+AUDITLOG_DISABLE_REMOTE_ADDR = True

@@ -33,9 +33,9 @@ class StageAdmin(admin.ModelAdmin[Stage]):
         "sets",
         "reps",
         "seconds",
-        "green_sessions_needed",
-        "green_max_pain",
-        "amber_max_pain",
+        "green_days_needed",
+        "green_floor",
+        "amber_ceiling",
         "technique_signoff_required",
     ]
     list_display_links = ["position", "exercise"]

@@ -144,14 +144,20 @@ class Stage(models.Model):
     seconds = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Seconds per set, for held or timed exercises."
     )
-    green_sessions_needed = models.PositiveSmallIntegerField(
-        default=3, help_text="Green sessions, on separate days, needed to be ready to progress."
+    green_days_needed = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Green days in a row (each decided by its next-morning check-in) to be ready.",
     )
-    green_max_pain = models.PositiveSmallIntegerField(
-        default=2, help_text="Highest pain during (0-10) that still counts as green."
+    green_floor = models.PositiveSmallIntegerField(
+        default=2,
+        help_text=(
+            "Pain during and after up to this (0-10), or up to the client's pain before if "
+            "higher, can still be green."
+        ),
     )
-    amber_max_pain = models.PositiveSmallIntegerField(
-        default=5, help_text="Highest pain during (0-10) that is amber; above it is red."
+    amber_ceiling = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Highest pain during or after (0-10) that is amber; above it is red. At most 5.",
     )
     technique_signoff_required = models.BooleanField(
         default=False, help_text="A coach must sign off technique before a client enters."
@@ -173,10 +179,10 @@ class Stage(models.Model):
                 name="stage_reps_or_seconds",
             ),
             models.CheckConstraint(
-                condition=Q(green_sessions_needed__gte=1), name="stage_green_sessions_positive"
+                condition=Q(green_days_needed__gte=1), name="stage_green_days_positive"
             ),
             models.CheckConstraint(
-                condition=Q(green_max_pain__lt=F("amber_max_pain"), amber_max_pain__lte=10),
+                condition=Q(green_floor__lt=F("amber_ceiling"), amber_ceiling__lte=5),
                 name="stage_pain_thresholds_ordered",
             ),
         ]
@@ -187,6 +193,10 @@ class Stage(models.Model):
     @property
     def prescription(self) -> str:
         return volume_text(self.sets, self.reps, self.seconds)
+
+    @property
+    def is_loaded(self) -> bool:
+        return self.exercise.is_loaded
 
 
 def stage_neighbours(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from clients.models import Client, TrainingSession
 from coaching.models import Coach, User
 
@@ -29,40 +31,69 @@ def make_client(
     position: int = 1,
     consented: bool = True,
     first_name: str = "Client",
+    days_on_stage: int = 30,
+    time_zone: str = "",
 ) -> Client:
+    """A client who started on a stage some days ago (so sessions since then count)."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
-    from clients.services import create_client
+    from clients import gate
+    from clients.models import CONSENT_TEXT, CONSENT_VERSION, ConsentRecord, StageAssignment
     from exercises.models import Stage
 
     user = make_user(email, first_name=first_name, last_name="Example")
     stage = Stage.objects.get(progression__slug="hip-hinge", position=position)
-    return create_client(
+    entered = timezone.now() - timedelta(days=days_on_stage)
+    client = Client.objects.create(
         user=user,
         coach=coach,
+        progression_id=stage.progression_id,
+        consented_at=entered if consented else None,
+        consent_version=CONSENT_VERSION if consented else "",
+        time_zone=time_zone,
         stage=stage,
-        by=coach,
-        consented_at=timezone.now() if consented else None,
     )
+    if consented:
+        ConsentRecord.objects.create(
+            client=client, version=CONSENT_VERSION, text=CONSENT_TEXT, given_at=entered
+        )
+    entered_on = gate.local_day(entered, client.zone)
+    Client.objects.filter(pk=client.pk).update(stage_entered_on=entered_on)
+    StageAssignment.objects.create(
+        client=client,
+        stage=stage,
+        kind=StageAssignment.Kind.START,
+        assigned_by=coach,
+        assigned_at=entered,
+        entered_on=entered_on,
+        reason="Starting stage",
+    )
+    gate.refresh_by_id(client.pk, alert=False)
+    return Client.objects.select_related("user", "stage__exercise").get(pk=client.pk)
 
 
 def make_session(client: Client, *, days_ago: int = 1, **values: Any) -> TrainingSession:
-    """A session at the client's current stage, logged on the day it was done."""
+    """A session at the client's current stage, logged that evening; its check-in the next
+    morning unless `next_day_pain=None`. The gate decides it as the services would."""
     from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
 
     from django.utils import timezone
 
-    from clients.models import StageAssignment
+    from clients import gate
+    from clients.models import CheckIn
 
-    stage = StageAssignment.objects.filter(client=client).latest().stage
-    day = timezone.localdate() - timedelta(days=days_ago)
-    logged = max(
-        timezone.make_aware(datetime.combine(day, time(18))),
-        StageAssignment.objects.filter(client=client).latest().assigned_at,
-    )
+    client.refresh_from_db()
+    assert client.stage is not None
+    stage = client.stage
+    zone = ZoneInfo(client.zone)
+    now = timezone.now()
+    day = client.today() - timedelta(days=days_ago)
     fields: dict[str, Any] = {
         "performed_on": day,
-        "logged_at": logged,
+        "logged_at": min(datetime.combine(day, time(18), tzinfo=zone), now),
         "sets": stage.sets,
         "reps": stage.reps,
         "seconds": stage.seconds,
@@ -72,11 +103,28 @@ def make_session(client: Client, *, days_ago: int = 1, **values: Any) -> Trainin
         "pain_after": 1,
         "felt_hips": True,
         "next_day_pain": 1 if days_ago > 0 else None,
+        "time_zone": client.zone,
     }
     fields.update(values)
-    if fields["next_day_pain"] is not None:
-        fields.setdefault("next_day_answered_at", timezone.now())
-    return TrainingSession.objects.create(client=client, stage=stage, **fields)
+    pain = fields["next_day_pain"]
+    if pain is not None:
+        answered = min(datetime.combine(day + timedelta(days=1), time(8), tzinfo=zone), now)
+        fields.setdefault("next_day_answered_at", answered)
+        CheckIn.objects.get_or_create(
+            client=client,
+            training_day=day,
+            defaults={
+                "pain": pain,
+                "answered_at": fields["next_day_answered_at"],
+                "answered_on": gate.local_day(fields["next_day_answered_at"], client.zone),
+            },
+        )
+    session = TrainingSession.objects.create(client=client, stage=stage, **fields)
+    last = client.last_session_on
+    Client.objects.filter(pk=client.pk).update(last_session_on=max(last, day) if last else day)
+    gate.refresh_by_id(client.pk, alert=False)
+    session.refresh_from_db()
+    return session
 
 
 def make_many_clients(coach: User, count: int, sessions_each: int, *, prefix: str = "bulk") -> None:
@@ -92,11 +140,20 @@ def make_many_clients(coach: User, count: int, sessions_each: int, *, prefix: st
     users = User.objects.bulk_create(
         [User(email=f"{prefix}{i}@example.com", first_name=f"Bulk{i}") for i in range(count)]
     )
-    clients = Client.objects.bulk_create(
-        [Client(user=u, coach=coach, progression_id=stages[0].progression_id) for u in users]
-    )
     today = timezone.localdate()
     start = timezone.now() - timedelta(days=sessions_each + 10)
+    clients = Client.objects.bulk_create(
+        [
+            Client(
+                user=u,
+                coach=coach,
+                progression_id=stages[0].progression_id,
+                stage=stages[i % 8],
+                stage_entered_on=timezone.localdate(start),
+            )
+            for i, u in enumerate(users)
+        ]
+    )
     StageAssignment.objects.bulk_create(
         [
             StageAssignment(
@@ -105,6 +162,7 @@ def make_many_clients(coach: User, count: int, sessions_each: int, *, prefix: st
                 kind="start",
                 assigned_by=coach,
                 assigned_at=start,
+                entered_on=timezone.localdate(start),
                 reason="Bulk",
             )
             for i, c in enumerate(clients)
@@ -130,9 +188,23 @@ def make_many_clients(coach: User, count: int, sessions_each: int, *, prefix: st
                     felt_hips=True,
                     next_day_pain=2,
                     next_day_answered_at=timezone.now(),
+                    time_zone=settings.TIME_ZONE,
                 )
             )
     TrainingSession.objects.bulk_create(rows, batch_size=2000)
+    _settle(clients)
+
+
+def _settle(clients: list[Client]) -> None:
+    """Each client's last session day, and the gate's decisions, as the services leave them."""
+    from django.db.models import Max
+
+    from clients import gate
+
+    for client in clients:
+        last = TrainingSession.objects.filter(client=client).aggregate(day=Max("performed_on"))
+        Client.objects.filter(pk=client.pk).update(last_session_on=last["day"])
+        gate.refresh_by_id(client.pk, alert=False)
 
 
 def make_many_sessions(client: Client, count: int) -> None:
@@ -165,7 +237,9 @@ def make_many_sessions(client: Client, count: int) -> None:
                 felt_hips=True,
                 next_day_pain=2,
                 next_day_answered_at=timezone.now(),
+                time_zone=settings.TIME_ZONE,
             )
             for d in range(count)
         ]
     )
+    _settle([client])

@@ -130,6 +130,12 @@ def value_for(leaf: Leaf, param: str, cast: Cast, user: User) -> str | None:
     """A real value for one URL parameter, or None if the walk does not know it yet."""
     by_name: dict[tuple[str, str], str] = {
         ("coaching:manage_assessment", "token"): cast.manage_token,
+        ("coaching:assessment_ics", "token"): cast.manage_token,
+        ("coaching:confirm_hold", "token"): cast.manage_token,
+        ("coaching:assessment_outcome_page", "token"): "no-such-outcome",
+        ("coaching:calendar_feed", "token"): "no-such-feed",
+        ("coaching:contact_request_done", "request_id"): "999999",
+        ("coaching:export_client", "kind"): "json",
         ("accept_invite", "token"): cast.invite_token,
         ("password_reset_confirm", "token"): default_token_generator.make_token(user),
         ("password_reset_confirm", "uidb64"): urlsafe_base64_encode(force_bytes(user.pk)),

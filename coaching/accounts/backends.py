@@ -47,7 +47,9 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = (
             User.objects.select_related(
-                "coach_profile", "client_profile", "client_profile__assessment"
+                "coach_profile",
+                "client_profile__assessment",
+                "client_profile__stage__exercise",
             )
             .filter(pk=user_id)
             .first()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from coaching.assessments.models import AvailabilityWindow, TimeOff
+from coaching.assessments.slots import PART_NAMES, WEEKDAYS, preference_code
 from exercises.forms import StageChoiceField, stage_choices
+from exercises.models import Stage
 
 # Fields whose input is read as a number, a date, a time or a row id. Python's own
 # parsers take "٣" as 3 and some choke on "²"; such input is refused, in plain words.
@@ -39,26 +42,56 @@ def refuse_foreign_digits(form: forms.BaseForm) -> None:
             form.add_error(name, NOT_ASCII)
 
 
-RED_FLAGS = [
-    (
-        "saddle_numbness",
-        "Numbness or pins and needles around your bottom, genitals or inner thighs",
+@dataclass(frozen=True)
+class Flag:
+    key: str
+    question: str
+
+
+# Possible cauda equina syndrome (RED-FLAGS.md, tier 1): emergency care now.
+EMERGENCY_FLAGS = [
+    Flag(
+        "saddle",
+        "Numbness or tingling between your inner thighs, or around your genitals or bottom",
     ),
-    ("bladder_bowel", "New problems controlling or emptying your bladder or bowels"),
-    ("leg_weakness", "Weakness or numbness in your legs that is getting worse"),
-    ("cancer_history", "Cancer now or in the past"),
-    ("fever_weight_loss", "A fever, feeling generally unwell, or weight loss you cannot explain"),
-    ("trauma", "A recent fall, accident or other significant injury to your back"),
-    ("night_pain", "Constant pain at night that does not ease whatever position you lie in"),
+    Flag(
+        "bladder",
+        "Trouble starting, stopping or holding in your pee, or feeling when you need to go",
+    ),
+    Flag("bowel", "Losing control of your bowels, or not feeling when you need a poo"),
+    Flag(
+        "sexual", "Loss of feeling in your genitals, or new trouble with erections or ejaculating"
+    ),
+    Flag("legs", "Weakness or numbness in your legs that is getting worse, or in both legs"),
 ]
-YES_NO = [("no", "No"), ("yes", "Yes")]
+# Other serious causes (tier 2): see a doctor before exercise coaching.
+DOCTOR_FLAGS = [
+    Flag("cancer", "You have had cancer"),
+    Flag("weight", "You have lost weight without trying"),
+    Flag("fever", "A fever, chills or sweats, or a recent infection"),
+    Flag("immune", "A weak immune system (for example from medicines), or you inject drugs"),
+    Flag("injury", "The pain started after a fall or a blow, even a small one"),
+    Flag("night", "Pain at night that does not ease when you rest"),
+    Flag("under_16", "You are under 16"),
+]
+SAFETY_REQUIRED = "Choose None of these apply, or tick what applies to you"
+SAFETY_NOTHING_TICKED = (
+    "You chose I ticked what applies, but nothing is ticked: tick what applies, "
+    "or choose None of these apply"
+)
 
 
 class IntakeForm(forms.Form):
-    """The assessment intake, starting with the red-flag screen."""
+    """Booking: who you are, then a short safety check (one tap when none of it applies).
+
+    Everything about the back itself is optional here; the coach asks on the call.
+    """
 
     name = forms.CharField(
-        label="Your name", max_length=150, error_messages={"required": "Enter your name"}
+        label="Your name",
+        max_length=150,
+        error_messages={"required": "Enter your name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email address",
@@ -67,65 +100,81 @@ class IntakeForm(forms.Form):
             "required": "Enter your email address",
             "invalid": "Enter an email address like name@example.com",
         },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
-    where_it_hurts = forms.CharField(
-        label="Where does it hurt?",
-        max_length=300,
-        error_messages={"required": "Tell us where it hurts, for example lower back, left side"},
+    phone = forms.CharField(
+        label="Phone (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
-    how_long = forms.CharField(
-        label="For how long?",
-        max_length=100,
-        error_messages={"required": "Tell us how long it has hurt, for example 3 weeks"},
-    )
+    where_it_hurts = forms.CharField(label="Where does it hurt?", max_length=300, required=False)
+    how_long = forms.CharField(label="For how long?", max_length=100, required=False)
     worse_with = forms.CharField(
-        label="What makes it worse? (optional)",
+        label="What makes it worse?",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     goals = forms.CharField(
-        label="What would you like to be able to do? (optional)",
+        label="What would you like to be able to do?",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     consent = forms.BooleanField(
         label=(
-            "I agree that the studio may store what I tell it about my health to prepare "
-            "and run my assessment."
+            "I agree that the studio may keep what I tell it about my back to prepare and run "
+            "my assessment."
         ),
         error_messages={"required": "Tick the box to agree, so we can prepare your assessment"},
+    )
+    emergency_signs = forms.MultipleChoiceField(
+        label="In the last two weeks, is any of this new or getting worse?",
+        choices=[(f.key, f.question) for f in EMERGENCY_FLAGS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_signs = forms.MultipleChoiceField(
+        label="Does any of this apply to you?",
+        choices=[(f.key, f.question) for f in DOCTOR_FLAGS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Which safety button was pressed: "none" (nothing applies) or "some".
+    safety = forms.ChoiceField(
+        choices=[("none", "None of these apply"), ("some", "Some of these apply")],
+        error_messages={"required": SAFETY_REQUIRED, "invalid_choice": SAFETY_REQUIRED},
     )
     # Humans never see this field; bots fill it in.
     website = forms.CharField(required=False, label="Leave this empty")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, question in RED_FLAGS:
-            self.fields[f"flag_{key}"] = forms.ChoiceField(
-                label=question,
-                choices=YES_NO,
-                widget=forms.RadioSelect,
-                error_messages={"required": "Answer yes or no"},
-            )
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     @property
-    def flag_fields(self) -> list[Any]:
-        return [self[f"flag_{key}"] for key, _ in RED_FLAGS]
+    def optional_fields(self) -> list[Any]:
+        return [self[name] for name in ["where_it_hurts", "how_long", "worse_with", "goals"]]
 
-    @property
-    def detail_fields(self) -> list[Any]:
-        names = ["name", "email", "phone", "where_it_hurts", "how_long", "worse_with", "goals"]
-        return [self[name] for name in names]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ticked = bool(data.get("emergency_signs") or data.get("other_signs"))
+        if data.get("safety") == "some" and not ticked:
+            self.add_error("safety", SAFETY_NOTHING_TICKED)
+        return data
 
-    def red_flags(self) -> list[str]:
-        return [
-            question for key, question in RED_FLAGS if self.cleaned_data.get(f"flag_{key}") == "yes"
-        ]
+    def tier(self) -> int:
+        """0 when nothing applies; 1 for any emergency sign; 2 for any other flag.
+
+        A ticked box counts whichever button was pressed: safety comes first.
+        """
+        if self.cleaned_data.get("emergency_signs"):
+            return 1
+        if self.cleaned_data.get("other_signs"):
+            return 2
+        return 0
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website", "").strip())
@@ -143,6 +192,74 @@ class IntakeForm(forms.Form):
         }
 
 
+class ContactForm(forms.Form):
+    """After a "see a doctor first" screen: may the studio get back in touch? Opt-in only."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        error_messages={"required": "Enter your name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=(
+            "Yes, keep my name and email so the studio can get in touch once a doctor has "
+            "checked me. Nothing else is kept."
+        ),
+        error_messages={
+            "required": "Tick the box if you would like us to keep your name and email"
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class WaitlistForm(forms.Form):
+    """No time suits: an email and the parts of the week that would."""
+
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    preferences = forms.MultipleChoiceField(
+        label="Times that suit you",
+        choices=[
+            (preference_code(day, part), f"{WEEKDAYS[day]} {part}")
+            for day in range(7)
+            for part in PART_NAMES
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one day and time that suits you"},
+    )
+    tz = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def grid(self) -> list[tuple[str, list[Any]]]:
+        """The checkboxes as rows of weekdays with a column per part of the day."""
+        boxes = list(self["preferences"])
+        size = len(PART_NAMES)
+        return [(WEEKDAYS[day], boxes[day * size : (day + 1) * size]) for day in range(7)]
+
+
+class StageMultipleChoiceField(forms.ModelMultipleChoiceField[Stage]):
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.position}. {obj.exercise.name}"
+
+
 class OutcomeForm(forms.Form):
     why_in_pain = forms.CharField(
         label="Why they might be in pain",
@@ -152,8 +269,16 @@ class OutcomeForm(forms.Form):
     restricted_movements = forms.CharField(
         label="Restricted movements", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    avoid_stages = StageMultipleChoiceField(
+        queryset=stage_choices(),
+        label="Movements to avoid for now",
+        help_text="Assigning one of these stages later asks you to confirm.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose from the exercises listed"},
+    )
     movements_to_avoid = forms.CharField(
-        label="Movements to stay away from",
+        label="Other movements to avoid",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -180,10 +305,62 @@ class OutcomeForm(forms.Form):
         return self.cleaned_data
 
 
+# The zones most visitors and coaches use come first in the picker; every IANA zone follows.
+COMMON_ZONES = [
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Athens",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "UTC",
+]
+
+
+def zone_names() -> list[str]:
+    """Every zone name, the common ones first."""
+    common = set(COMMON_ZONES)
+    return COMMON_ZONES + sorted(z for z in zoneinfo.available_timezones() if z not in common)
+
+
+class ZoneField(forms.CharField):
+    """A time zone typed or picked from a searchable list (an <input> with a <datalist>)."""
+
+    default_error_messages = {
+        "invalid": "Choose a time zone from the list, like Europe/London or America/New_York"
+    }
+
+    def clean(self, value: Any) -> str:
+        name = str(super().clean(value)).strip().replace(" ", "_")
+        if name and name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return name
+
+
 class CoachSettingsForm(forms.Form):
     prefix = "me"
 
-    time_zone = forms.ChoiceField(label="Your time zone")
+    time_zone = ZoneField(
+        label="Your time zone",
+        help_text="Type to search: a city like London or New York.",
+        error_messages={"required": "Enter your time zone, like Europe/London"},
+        widget=forms.TextInput(attrs={"list": "zone-list", "autocomplete": "off"}),
+    )
     video_link = forms.URLField(
         label="Video-call link",
         required=False,
@@ -193,8 +370,6 @@ class CoachSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        zones = cast(forms.ChoiceField, self.fields["time_zone"])
-        zones.choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -266,16 +441,22 @@ class StrictModelFormSet(forms.BaseModelFormSet[Any, Any]):
                 raise forms.ValidationError(f"{NOT_ASCII} (the form was changed).")
 
 
+# No blank rows by default: "Add a window" and "Add time off" add them (with htmx, or a
+# plain POST that saves and comes back with one blank row).
 WindowFormSet = forms.modelformset_factory(
-    AvailabilityWindow, form=WindowForm, formset=StrictModelFormSet, extra=1, can_delete=True
+    AvailabilityWindow, form=WindowForm, formset=StrictModelFormSet, extra=0, can_delete=True
 )
 TimeOffFormSet = forms.modelformset_factory(
-    TimeOff, form=TimeOffForm, formset=StrictModelFormSet, extra=1, can_delete=True
+    TimeOff, form=TimeOffForm, formset=StrictModelFormSet, extra=0, can_delete=True
 )
 
 
 class ManageBookingForm(forms.Form):
-    """The visitor's choice on their booking's page: cancel it, or move it to a free time."""
+    """The visitor's choice on their booking's page: cancel it, or move it to a free time.
+
+    A cancel goes through only with `confirm`: the first press asks "are you sure?" and
+    offers to move the booking instead.
+    """
 
     action = forms.ChoiceField(
         choices=[("cancel", "Cancel"), ("move", "Move")],
@@ -285,6 +466,7 @@ class ManageBookingForm(forms.Form):
         },
     )
     slot = forms.CharField(required=False, max_length=40)
+    confirm = forms.BooleanField(required=False)
 
 
 class StatusForm(forms.Form):

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from clients.models import sees_all_clients
 from coaching.accounts.models import Coach, User
 from coaching.accounts.tokens import hash_token
-from coaching.assessments.models import Assessment, AvailabilityWindow, BookingRules, TimeOff
+from coaching.assessments.models import (
+    Assessment,
+    AvailabilityWindow,
+    BookingRules,
+    CalendarFeed,
+    ContactRequest,
+    ScreenOut,
+    TimeOff,
+)
 from coaching.assessments.slots import (
     Busy,
     CoachCalendar,
@@ -22,9 +32,28 @@ from coaching.assessments.slots import (
 )
 
 
-def rules_now() -> Rules:
+@dataclass(frozen=True)
+class StudioRules(Rules):
+    reschedule_cutoff_hours: int = 12
+
+
+def rules_now() -> StudioRules:
     row = BookingRules.load()
-    return Rules(row.slot_minutes, row.buffer_minutes, row.min_notice_hours, row.horizon_days)
+    return StudioRules(
+        row.slot_minutes,
+        row.buffer_minutes,
+        row.min_notice_hours,
+        row.horizon_days,
+        row.reschedule_cutoff_hours,
+    )
+
+
+# The privacy notice's figure (coaching/privacy); the lead's retention work owns the setting.
+DEFAULT_INTAKE_RETENTION_DAYS = 90
+
+
+def intake_retention_days() -> int:
+    return int(getattr(settings, "INTAKE_RETENTION_DAYS", DEFAULT_INTAKE_RETENTION_DAYS))
 
 
 def calendars(*, coach_id: int | None = None, exclude: int | None = None) -> list[CoachCalendar]:
@@ -83,11 +112,99 @@ def find_by_token(token: str) -> Assessment | None:
     )
 
 
+def outcome_expires_on(assessment: Assessment) -> datetime:
+    return assessment.starts_at + timedelta(days=intake_retention_days())
+
+
+def find_outcome(token: str, *, now: datetime | None = None) -> Assessment | None:
+    """The outcome behind a private link, while it lasts: gone once deleted or expired."""
+    found = (
+        Assessment.objects.select_related("coach__user", "recommended_stage__exercise")
+        .prefetch_related("avoid_stages__exercise")
+        .filter(
+            outcome_token_hash=hash_token(token),
+            outcome_recorded_at__isnull=False,
+            status=Assessment.Status.COMPLETED,
+        )
+        .first()
+    )
+    if found is None or outcome_expires_on(found) <= (now or timezone.now()):
+        return None
+    return found
+
+
 def coach_assessments(user: User) -> QuerySet[Assessment]:
-    """The assessments a coach may see: their own, or everyone's for a head coach."""
-    queryset = Assessment.objects.select_related(
-        "coach__user", "recommended_stage__exercise", "client"
+    """The assessments a coach may see: their own, or everyone's for a head coach.
+
+    Holds for the waitlist and lapsed holds are not assessments yet, so they are left out.
+    """
+    queryset = (
+        Assessment.objects.select_related("coach__user", "recommended_stage__exercise", "client")
+        .prefetch_related("avoid_stages")
+        .exclude(status__in=[Assessment.Status.HELD, Assessment.Status.RELEASED])
     )
     if sees_all_clients(user):
         return queryset
     return queryset.filter(coach__user=user)
+
+
+def next_call(rows: list[Assessment], *, now: datetime) -> Assessment | None:
+    """The coach's next call (or the one on now), for the page's one-click "Join"."""
+    return next((a for a in rows if a.status == Assessment.Status.BOOKED and a.ends_at > now), None)
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week_of: date
+    emergency: int
+    doctor_first: int
+
+    @property
+    def total(self) -> int:
+        return self.emergency + self.doctor_first
+
+
+def weekly_screen_outs(*, weeks: int = 6, today: date | None = None) -> list[WeekCount]:
+    """How many visitors the red-flag screen stopped, week by week (newest first)."""
+    today = today or timezone.localdate()
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks)]
+    counts = {
+        (row["week_of"], row["tier"]): row["n"]
+        for row in ScreenOut.objects.filter(week_of__gte=mondays[-1])
+        .values("week_of", "tier")
+        .annotate(n=Count("id"))
+    }
+    return [
+        WeekCount(
+            monday,
+            counts.get((monday, ScreenOut.Tier.EMERGENCY), 0),
+            counts.get((monday, ScreenOut.Tier.DOCTOR_FIRST), 0),
+        )
+        for monday in mondays
+    ]
+
+
+def contact_requests() -> QuerySet[ContactRequest]:
+    return ContactRequest.objects.order_by("-created_at")[:50]
+
+
+def feed_bookings(token: str) -> tuple[Coach, list[Assessment]] | None:
+    """A coach's booked assessments, from now back a month, for their private feed."""
+    feed = (
+        CalendarFeed.objects.select_related("coach__user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if feed is None:
+        return None
+    bookings = list(
+        Assessment.objects.select_related("coach__user")
+        .filter(
+            coach=feed.coach,
+            status__in=[Assessment.Status.BOOKED, Assessment.Status.COMPLETED],
+            starts_at__gte=timezone.now() - timedelta(days=31),
+        )
+        .order_by("starts_at")
+    )
+    return feed.coach, bookings

@@ -48,6 +48,11 @@ class Slot:
         """The slot as a form value: coach id and UTC start."""
         return f"{self.coach_id}@{self.start.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
 
+    @property
+    def iso(self) -> str:
+        """The start as an ISO 8601 UTC instant, for the browser to show in its own zone."""
+        return f"{self.start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
 
 @dataclass(frozen=True)
 class CoachCalendar:
@@ -144,3 +149,53 @@ def group_by_day(slots: Sequence[Slot], zone: ZoneInfo) -> list[tuple[date, list
     for slot in slots:
         days.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
     return sorted(days.items())
+
+
+# Parts of the day, by the local hour they start at. The booking page's script
+# (static/js/booking.js) groups with the same hours in the visitor's own zone.
+PARTS = (("morning", 0), ("afternoon", 12), ("evening", 17))
+PART_NAMES = tuple(name for name, _ in PARTS)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def part_of_day(at: time) -> str:
+    """Morning before 12:00, afternoon until 17:00, evening after."""
+    return next(name for name, hour in reversed(PARTS) if at.hour >= hour)
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    day: date
+    parts: list[tuple[str, list[Slot]]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(slots) for _, slots in self.parts)
+
+
+def group_by_day_and_part(slots: Sequence[Slot], zone: ZoneInfo) -> list[DayGroup]:
+    """Slots by the visitor's local date, then by morning, afternoon and evening."""
+    groups = []
+    for day, day_slots in group_by_day(slots, zone):
+        parts: dict[str, list[Slot]] = {}
+        for slot in day_slots:
+            parts.setdefault(part_of_day(slot.start.astimezone(zone).time()), []).append(slot)
+        groups.append(DayGroup(day, [(name, parts[name]) for name in PART_NAMES if name in parts]))
+    return groups
+
+
+def nearest_slots(slots: Sequence[Slot], target: datetime, *, count: int = 6) -> list[Slot]:
+    """The free times closest to the one someone wanted (before or after it), in time order."""
+    closest = sorted(slots, key=lambda s: (abs(s.start - target), s.start))[:count]
+    return sorted(closest)
+
+
+def preference_code(weekday: int, part: str) -> str:
+    """A waitlist preference: "0-morning" is Monday morning."""
+    return f"{weekday}-{part}"
+
+
+def matches_preferences(slot: Slot, zone: ZoneInfo, preferences: Iterable[str]) -> bool:
+    """Does the slot fall on a weekday and part of day the visitor said suits them?"""
+    local = slot.start.astimezone(zone)
+    return preference_code(local.weekday(), part_of_day(local.time())) in set(preferences)

@@ -1,61 +1,57 @@
-"""Background work for the assessment: confirmation, change and reminder emails with .ics."""
+"""Background work for the assessment: emails with .ics invites, reminders, the waitlist's
+offers, and the housekeeping `manage.py tick` queues.
+
+Arguments are ids, sequence numbers, links and times: never anything the visitor
+said about their health, and no email says it either.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.tasks import absolute_url
+from coaching.assessments import calendars, links
 from coaching.assessments.models import Assessment
 
 
-def _ics(assessment: Assessment, *, method: str) -> bytes:
-    """An iCalendar invite (or cancellation) for one assessment."""
-    from icalendar import Calendar, Event, vCalAddress, vText
-
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{settings.STUDIO_NAME}//Assessments//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    event = Event()
-    event.add("uid", f"{assessment.uid}@{settings.STUDIO_NAME.replace(' ', '-').lower()}")
-    event.add("sequence", assessment.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", assessment.starts_at)
-    event.add("dtend", assessment.ends_at)
-    coach = assessment.coach.user.display_name
-    event.add("summary", f"Free movement assessment with {coach}")
-    link = assessment.coach.video_link
-    event.add(
-        "description",
-        f"Your free 30-minute live online movement assessment with {coach}."
-        + (f"\nJoin the video call: {link}" if link else ""),
-    )
-    if link:
-        event.add("location", vText(link))
-        event.add("url", link)
-    organizer = vCalAddress(f"mailto:{assessment.coach.user.email}")
-    organizer.params["cn"] = vText(coach)
-    event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{assessment.email}")
-    attendee.params["cn"] = vText(assessment.name)
-    event.add("attendee", attendee)
-    if method == "CANCEL":
-        event.add("status", "CANCELLED")
-    calendar.add_component(event)
-    ics: bytes = calendar.to_ical()
-    return ics
+def _local_time(moment: datetime, zone_name: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(zone_name)):%A %-d %B %Y at %H:%M} ({zone_name})"
 
 
-def _local_time(assessment: Assessment) -> str:
-    name = assessment.visitor_time_zone
-    return f"{assessment.starts_at.astimezone(ZoneInfo(name)):%A %-d %B %Y at %H:%M} ({name})"
+def _when(assessment: Assessment) -> str:
+    return _local_time(assessment.starts_at, assessment.visitor_time_zone)
+
+
+def _manage_link(assessment: Assessment) -> str:
+    token = links.link_token(assessment, links.MANAGE)
+    if token is None:
+        return ""
+    return absolute_url(reverse("coaching:manage_assessment", kwargs={"token": token}))
+
+
+def _load(assessment_id: int) -> Assessment | None:
+    return Assessment.objects.select_related("coach__user").filter(pk=assessment_id).first()
+
+
+def _context(assessment: Assessment, **extra: object) -> dict[str, object]:
+    return {
+        "assessment": assessment,
+        "first_name": assessment.first_name,
+        "when": _when(assessment),
+        "coach": assessment.coach.user.display_name,
+        "video_link": assessment.call_link,
+        "book_link": absolute_url(reverse("coaching:assessment")),
+        "studio_name": settings.STUDIO_NAME,
+        **extra,
+    }
 
 
 SUBJECTS = {
@@ -67,66 +63,183 @@ SUBJECTS = {
 
 @task
 def send_assessment_emails(assessment_id: int, manage_path: str, kind: str) -> None:
-    """Tell the visitor (with a calendar invite) and the coach about a booking change."""
-    assessment = Assessment.objects.select_related("coach__user").get(pk=assessment_id)
-    context = {
-        "assessment": assessment,
-        "kind": kind,
-        "when": _local_time(assessment),
-        "coach": assessment.coach.user.display_name,
-        "video_link": assessment.coach.video_link,
-        "manage_link": absolute_url(manage_path) if manage_path else "",
-        "book_link": absolute_url(reverse("coaching:assessment")),
-        "studio_name": settings.STUDIO_NAME,
-    }
+    """Tell the visitor and the coach about a booking change, each with a calendar invite."""
+    assessment = _load(assessment_id)
+    if assessment is None:
+        return
+    manage_link = absolute_url(manage_path) if manage_path else _manage_link(assessment)
+    context = _context(assessment, kind=kind, manage_link=manage_link)
     method = "CANCEL" if kind == "cancelled" else "REQUEST"
-    message = EmailMessage(
+    mimetype = f"text/calendar; method={method}"
+    visitor = EmailMessage(
         subject=SUBJECTS[kind],
         body=render_to_string("coaching/assessments/emails/assessment_visitor.txt", context),
         to=[assessment.email],
     )
-    message.attach(
-        "assessment.ics", _ics(assessment, method=method), f"text/calendar; method={method}"
+    visitor.attach(
+        "assessment.ics",
+        calendars.invite(assessment, method=method, manage_link=manage_link),
+        mimetype,
     )
-    message.send()
+    visitor.send()
     coach_zone = ZoneInfo(assessment.coach.time_zone)
-    send_mail(
-        subject=f"Assessment {kind}: {assessment.name}",
-        message=render_to_string(
+    late = " (late cancel)" if kind == "cancelled" and assessment.late_cancel else ""
+    coach = EmailMessage(
+        subject=f"Assessment {kind}{late}: {assessment.name}",
+        body=render_to_string(
             "coaching/assessments/emails/assessment_coach.txt",
             {
                 **context,
+                "late": bool(late),
                 "coach_when": f"{assessment.starts_at.astimezone(coach_zone):%A %-d %B at %H:%M}",
                 "coach_link": absolute_url(reverse("coaching:coach_assessments")),
             },
         ),
-        from_email=None,
-        recipient_list=[assessment.coach.user.email],
+        to=[assessment.coach.user.email],
     )
+    coach.attach(
+        "assessment.ics", calendars.invite(assessment, method=method, for_coach=True), mimetype
+    )
+    coach.send()
 
 
 @task
-def send_assessment_reminder(assessment_id: int, sequence: int, manage_path: str) -> None:
-    """The day-before reminder; skipped if the booking was cancelled or moved since."""
-    assessment = Assessment.objects.select_related("coach__user").filter(pk=assessment_id).first()
+def send_manage_link(assessment_id: int, link_path: str) -> None:
+    """Someone asked to book again with this email: its owner gets the booking's link again."""
+    assessment = _load(assessment_id)
+    if assessment is None or assessment.status not in {"booked", "held"}:
+        return
+    EmailMessage(
+        subject="Your free movement assessment: your private link",
+        body=render_to_string(
+            "coaching/assessments/emails/manage_link.txt",
+            _context(assessment, manage_link=absolute_url(link_path)),
+        ),
+        to=[assessment.email],
+    ).send()
+
+
+REMINDER_SUBJECTS = {
+    "day": "Tomorrow: your free movement assessment",
+    "hour": "In an hour: your free movement assessment",
+}
+
+
+def _send_reminder(assessment: Assessment, which: str, manage_link: str) -> None:
+    EmailMessage(
+        subject=REMINDER_SUBJECTS[which],
+        body=render_to_string(
+            "coaching/assessments/emails/assessment_reminder.txt",
+            _context(assessment, which=which, manage_link=manage_link),
+        ),
+        to=[assessment.email],
+    ).send()
+
+
+@task
+def send_reminder(assessment_id: int, sequence: int, which: str) -> None:
+    """The reminder a day ("day") or an hour ("hour") before; skipped after a cancel or move."""
+    assessment = _load(assessment_id)
     if (
         assessment is None
         or assessment.status != Assessment.Status.BOOKED
         or assessment.sequence != sequence
     ):
         return
-    send_mail(
-        subject="Tomorrow: your free movement assessment",
-        message=render_to_string(
-            "coaching/assessments/emails/assessment_reminder.txt",
-            {
-                "assessment": assessment,
-                "when": _local_time(assessment),
-                "coach": assessment.coach.user.display_name,
-                "video_link": assessment.coach.video_link,
-                "manage_link": absolute_url(manage_path),
-            },
-        ),
-        from_email=None,
-        recipient_list=[assessment.email],
+    _send_reminder(assessment, which, _manage_link(assessment))
+
+
+@task
+def send_assessment_reminder(assessment_id: int, sequence: int, manage_path: str) -> None:
+    """The day-before reminder as bookings scheduled it before `manage.py tick` took over.
+
+    Kept so reminders already waiting in the queue still run; tick's claim on the
+    same booking (day_reminder_at) means only one of the two is ever sent.
+    """
+    assessment = _load(assessment_id)
+    if (
+        assessment is None
+        or assessment.status != Assessment.Status.BOOKED
+        or assessment.sequence != sequence
+    ):
+        return
+    claimed = Assessment.objects.filter(pk=assessment.pk, day_reminder_at__isnull=True).update(
+        day_reminder_at=assessment.starts_at
     )
+    if claimed:
+        _send_reminder(assessment, "day", absolute_url(manage_path))
+
+
+@task
+def send_hold_offer(assessment_id: int, hold_path: str) -> None:
+    """A time the visitor waited for is free and held for them for 30 minutes."""
+    assessment = _load(assessment_id)
+    if assessment is None or assessment.status != Assessment.Status.HELD:
+        return
+    until = assessment.held_until or assessment.starts_at
+    EmailMessage(
+        subject="A free assessment time you wanted is held for you",
+        body=render_to_string(
+            "coaching/assessments/emails/hold_offer.txt",
+            _context(
+                assessment,
+                hold_link=absolute_url(hold_path),
+                held_until=f"{until.astimezone(ZoneInfo(assessment.visitor_time_zone)):%H:%M}",
+            ),
+        ),
+        to=[assessment.email],
+    ).send()
+
+
+@task
+def send_outcome_link(assessment_id: int, outcome_path: str) -> None:
+    """The coach wrote up the assessment: a link to read it (the email itself says nothing)."""
+    assessment = _load(assessment_id)
+    if assessment is None:
+        return
+    EmailMessage(
+        subject="Your movement assessment: your coach's summary is ready",
+        body=render_to_string(
+            "coaching/assessments/emails/outcome_ready.txt",
+            _context(assessment, outcome_link=absolute_url(outcome_path)),
+        ),
+        to=[assessment.email],
+    ).send()
+
+
+# --- Housekeeping queued by manage.py tick (each idempotent; `now` is an ISO time) ----------
+
+
+def _at_least_now(stamp: str) -> datetime:
+    """The time a task was queued for, or the present if the worker picked it up later."""
+    return max(datetime.fromisoformat(stamp), timezone.now())
+
+
+@task
+def release_lapsed_holds_task(now: str) -> None:
+    from coaching.assessments import services
+
+    moment = _at_least_now(now)
+    services.release_lapsed_holds(now=moment)
+    services.offer_waitlist_slots(now=moment)
+
+
+@task
+def offer_waitlist_task(now: str) -> None:
+    from coaching.assessments import services
+
+    services.offer_waitlist_slots(now=_at_least_now(now))
+
+
+@task
+def purge_waitlist_task(now: str) -> None:
+    from coaching.assessments import services
+
+    services.purge_waitlist(now=datetime.fromisoformat(now))
+
+
+@task
+def expire_outcome_links_task(now: str) -> None:
+    from coaching.assessments import services
+
+    services.expire_outcome_links(now=datetime.fromisoformat(now))

@@ -2,27 +2,53 @@
 
 from django.urls import path
 
-from coaching.assessments import views
+from coaching.assessments import coach_views, views
 
 urlpatterns = [
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/book/", views.book, name="book"),
+    path("assessment/contact/", views.contact_request, name="contact_request"),
+    path("assessment/waitlist/", views.waitlist, name="waitlist"),
+    path("assessment/hold/<str:token>/", views.confirm_hold_page, name="confirm_hold"),
     path("assessment/manage/<str:token>/", views.manage_assessment, name="manage_assessment"),
-    path("coach/assessments/", views.coach_assessments_page, name="coach_assessments"),
+    path(
+        "assessment/manage/<str:token>/assessment.ics",
+        views.assessment_ics,
+        name="assessment_ics",
+    ),
+    path("assessment/outcome/<str:token>/", views.outcome_page, name="assessment_outcome_page"),
+    path("coach/assessments/", coach_views.coach_assessments_page, name="coach_assessments"),
     path(
         "coach/assessments/<int:assessment_id>/status/",
-        views.assessment_status,
+        coach_views.assessment_status,
         name="assessment_status",
     ),
     path(
         "coach/assessments/<int:assessment_id>/outcome/",
-        views.assessment_outcome,
+        coach_views.assessment_outcome,
         name="assessment_outcome",
     ),
     path(
         "coach/assessments/<int:assessment_id>/start/",
-        views.assessment_start_program,
+        coach_views.assessment_start_program,
         name="assessment_start_program",
     ),
-    path("coach/availability/", views.availability, name="availability"),
+    path(
+        "coach/assessments/calendar-link/",
+        coach_views.calendar_feed_link,
+        name="calendar_feed_link",
+    ),
+    path(
+        "coach/assessments/contacts/<int:request_id>/done/",
+        coach_views.contact_request_done,
+        name="contact_request_done",
+    ),
+    path("coach/calendar/<str:token>.ics", coach_views.calendar_feed, name="calendar_feed"),
+    path("coach/availability/", coach_views.availability, name="availability"),
+    path("coach/availability/row/", coach_views.availability_row, name="availability_row"),
+    path(
+        "coach/availability/preview/",
+        coach_views.availability_preview,
+        name="availability_preview",
+    ),
 ]

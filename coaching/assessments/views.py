@@ -1,9 +1,10 @@
-"""Pages for the free movement assessment: visitors book it, coaches run it."""
+"""The visitor's pages for the free movement assessment: free times, booking with the safety
+check, the waitlist and its holds, the private manage and outcome links."""
 
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,80 +18,58 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
+from clients.emergency import emergency_number
 from coaching.accounts.models import Coach
-from coaching.accounts.roles import HtmxRequest, StudioRequest, coach_required
+from coaching.accounts.roles import HtmxRequest
 from coaching.accounts.services import Attempt, give_back, spend_booking, spend_link_guess
+from coaching.assessments import calendars, selectors
 from coaching.assessments.forms import (
-    CoachSettingsForm,
+    COMMON_ZONES,
+    ContactForm,
     IntakeForm,
     ManageBookingForm,
-    OutcomeForm,
-    StatusForm,
-    TimeOffFormSet,
-    WindowFormSet,
+    WaitlistForm,
 )
-from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
-from coaching.assessments.selectors import (
-    available_slots,
-    coach_assessments,
-    find_by_token,
-    find_free_slot,
-)
+from coaching.assessments.models import Assessment, ScreenOut
 from coaching.assessments.services import (
+    AlreadyBooked,
     BookingError,
     SlotTaken,
     book_assessment,
     cancel_assessment,
-    record_outcome,
+    cancel_is_late,
+    confirm_hold,
+    decline_hold,
+    join_waitlist,
+    record_screen_out,
     reschedule_assessment,
-    save_availability,
-    set_assessment_status,
-    start_program,
+    resend_manage_link,
+    save_contact_request,
 )
-from coaching.assessments.slots import Slot, group_by_day, parse_slot
+from coaching.assessments.slots import (
+    Slot,
+    group_by_day_and_part,
+    nearest_slots,
+    parse_slot,
+)
 from coaching.middleware import no_store
 
-COMMON_ZONES = [
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Lisbon",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "Europe/Athens",
-    "Africa/Johannesburg",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-    "America/Sao_Paulo",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "UTC",
-]
 DAYS_SHOWN = 7
 TZ_COOKIE = "tz"
 
 
+def _known_zone(name: str | None) -> str | None:
+    return name if name and name in zoneinfo.available_timezones() else None
+
+
 def visitor_zone(request: HttpRequest) -> str:
     """The visitor's time zone: from the page's choice, else their remembered one, else ours."""
-    for candidate in (
-        request.GET.get("tz"),
-        request.POST.get("tz"),
-        request.COOKIES.get(TZ_COOKIE),
-    ):
-        if candidate and candidate in zoneinfo.available_timezones():
-            return candidate
-    return settings.TIME_ZONE
-
-
-def _remember_zone(response: HttpResponse, zone: str) -> HttpResponse:
-    response.set_cookie(TZ_COOKIE, zone, max_age=365 * 24 * 3600, samesite="Lax")
-    return response
+    return (
+        _known_zone(request.GET.get("tz"))
+        or _known_zone(request.POST.get("tz"))
+        or _known_zone(request.COOKIES.get(TZ_COOKIE))
+        or settings.TIME_ZONE
+    )
 
 
 def _zone_choices(zone: str) -> list[tuple[str, str]]:
@@ -99,15 +78,15 @@ def _zone_choices(zone: str) -> list[tuple[str, str]]:
 
 
 def _slot_days(slots: list[Slot], zone: str, start: date | None) -> dict[str, Any]:
-    days = group_by_day(slots, ZoneInfo(zone))
-    if not days:
-        return {"days": [], "previous": None, "next": None}
-    first = start if start and days[0][0] <= start <= days[-1][0] else days[0][0]
-    shown = [(d, s) for d, s in days if first <= d < first + timedelta(days=DAYS_SHOWN)]
-    earlier = [d for d, _ in days if d < first]
-    later = [d for d, _ in days if d >= first + timedelta(days=DAYS_SHOWN)]
+    groups = group_by_day_and_part(slots, ZoneInfo(zone))
+    if not groups:
+        return {"groups": [], "previous": None, "next": None}
+    first = start if start and groups[0].day <= start <= groups[-1].day else groups[0].day
+    shown = [g for g in groups if first <= g.day < first + timedelta(days=DAYS_SHOWN)]
+    earlier = [g.day for g in groups if g.day < first]
+    later = [g.day for g in groups if g.day >= first + timedelta(days=DAYS_SHOWN)]
     return {
-        "days": shown,
+        "groups": shown,
         "previous": max(first - timedelta(days=DAYS_SHOWN), earlier[0]) if earlier else None,
         "next": later[0] if later else None,
     }
@@ -115,6 +94,12 @@ def _slot_days(slots: list[Slot], zone: str, start: date | None) -> dict[str, An
 
 @require_GET
 def assessment(request: HtmxRequest) -> HttpResponse:
+    """Free times, grouped by day and part of day.
+
+    The server groups them in the zone it knows (the studio's, or one the visitor
+    chose); static/js/booking.js regroups and formats them in the browser's own zone
+    and locale, so a first visit needs no second page load.
+    """
     zone = visitor_zone(request)
     coaches = list(Coach.objects.filter(windows__isnull=False).distinct().select_related("user"))
     coach_param = request.GET.get("coach", "")
@@ -123,10 +108,11 @@ def assessment(request: HtmxRequest) -> HttpResponse:
         start = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
         start = None
-    slots = available_slots(coach_id=coach_id)
+    slots = selectors.available_slots(coach_id=coach_id)
     context = {
         "zone": zone,
         "zone_label": zone.replace("_", " "),
+        "zone_chosen": zone != settings.TIME_ZONE or "tz" in request.GET,
         "zones": _zone_choices(zone),
         "coaches": coaches,
         "coach_id": coach_id,
@@ -138,19 +124,11 @@ def assessment(request: HtmxRequest) -> HttpResponse:
         template += "#slot_list"
     response = TemplateResponse(request, template, context)
     if request.GET.get("tz") == zone:
-        _remember_zone(response, zone)
+        response.set_cookie(TZ_COOKIE, zone, max_age=365 * 24 * 3600, samesite="Lax")
     if request.htmx:
         query = request.GET.urlencode()
         return push_url(response, request.path + (f"?{query}" if query else ""))
     return response
-
-
-def _chosen_slot(value: str, *, exclude: int | None = None) -> Slot | None:
-    parsed = parse_slot(value)
-    if parsed is None:
-        return None
-    coach_id, start = parsed
-    return find_free_slot(coach_id, start, exclude=exclude)
 
 
 def _slot_gone(request: HttpRequest, message: str) -> HttpResponse:
@@ -158,67 +136,171 @@ def _slot_gone(request: HttpRequest, message: str) -> HttpResponse:
     return redirect("coaching:assessment")
 
 
-@require_http_methods(["GET", "POST"])
-def book(request: HttpRequest) -> HttpResponse:
-    zone = visitor_zone(request)
-    value = request.POST.get("slot") or request.GET.get("slot", "")
-    slot = _chosen_slot(value)
-    if slot is None:
-        return _slot_gone(
+def _chosen_slot(value: str, *, exclude: int | None = None) -> Slot | None:
+    parsed = parse_slot(value)
+    if parsed is None:
+        return None
+    coach_id, start = parsed
+    return selectors.find_free_slot(coach_id, start, exclude=exclude)
+
+
+def _refused(request: HttpRequest, context: dict[str, Any], attempt: Attempt) -> HttpResponse:
+    response = TemplateResponse(
+        request,
+        "coaching/assessments/book_refused.html",
+        {**context, "too_many": True, "minutes": attempt.minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(attempt.minutes * 60)
+    return response
+
+
+def _screened_out(request: HttpRequest, form: IntakeForm, zone: str) -> TemplateResponse:
+    """A red flag: nothing is booked or kept; the page says what to do, by tier."""
+    tier = form.tier()
+    record_screen_out(tier=tier)
+    if tier == ScreenOut.Tier.EMERGENCY:
+        return TemplateResponse(
             request,
-            "That time is not available any more (or the link was changed). "
-            "Please pick one of the free times below.",
+            "coaching/assessments/red_flags_emergency.html",
+            {"emergency": emergency_number(zone), "zone": zone},
         )
+    contact = ContactForm(
+        initial={"name": form.cleaned_data["name"], "email": form.cleaned_data["email"]}
+    )
+    return TemplateResponse(
+        request, "coaching/assessments/red_flags_doctor.html", {"contact_form": contact}
+    )
+
+
+def _already_booked(request: HttpRequest, error: AlreadyBooked) -> TemplateResponse:
+    """The page never shows whose booking it is: the link goes to the booking's own inbox."""
+    if error.assessment is not None:
+        resend_manage_link(assessment=error.assessment)
+    return TemplateResponse(request, "coaching/assessments/book_exists.html", {})
+
+
+def _book_context(form: IntakeForm, slot: Slot, zone: str, **extra: Any) -> dict[str, Any]:
     coach = Coach.objects.select_related("user").get(pk=slot.coach_id)
-    form = IntakeForm(request.POST or None)
-    context: dict[str, Any] = {
+    return {
         "form": form,
         "slot": slot,
         "coach": coach,
         "zone": zone,
         "zone_label": zone.replace("_", " "),
+        "tz_zone": ZoneInfo(zone),
+        "action": reverse("coaching:book"),
+        **extra,
     }
-    if request.method == "POST":
-        if form.is_bot():
-            return TemplateResponse(
-                request, "coaching/assessments/book_refused.html", context, status=400
-            )
-        # A form with field errors re-renders without spending the visitor's budget.
-        if form.is_valid():
-            attempt = spend_booking(request=request)
-            if not attempt.allowed:
-                response = TemplateResponse(
-                    request,
-                    "coaching/assessments/book_refused.html",
-                    {**context, "too_many": True, "minutes": attempt.minutes},
-                    status=429,
-                )
-                response["Retry-After"] = str(attempt.minutes * 60)
-                return response
-            flags = form.red_flags()
-            if flags:
-                return TemplateResponse(
-                    request, "coaching/assessments/red_flags.html", {"flags": flags}
-                )
-            try:
-                booked = book_assessment(
-                    coach_id=slot.coach_id,
-                    start=slot.start,
-                    intake=form.intake(),
-                    visitor_time_zone=zone,
-                )
-            except SlotTaken:
-                # Someone else was quicker: not the visitor's doing, so no attempt spent.
-                give_back(attempt)
-                return _slot_gone(
-                    request,
-                    "Sorry, someone booked that time just before you. Nothing was booked: "
-                    "please pick another time.",
-                )
-            return redirect(
-                reverse("coaching:manage_assessment", kwargs={"token": booked.token}) + "?booked=1"
-            )
+
+
+def _taken_meanwhile(
+    request: HttpRequest, form: IntakeForm, requested: datetime, zone: str
+) -> TemplateResponse:
+    """The time went while they typed: every answer kept, the nearest free times offered."""
+    nearest = nearest_slots(selectors.available_slots(), requested)
+    if not nearest:
+        return TemplateResponse(
+            request, "coaching/assessments/book_gone.html", {"zone": zone}, status=200
+        )
+    context = _book_context(form, nearest[0], zone, nearest=nearest, taken=requested)
     return TemplateResponse(request, "coaching/assessments/book.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest) -> HttpResponse:
+    zone = visitor_zone(request)
+    value = request.POST.get("slot") or request.GET.get("slot", "")
+    requested = parse_slot(value)
+    if requested is None:
+        return _slot_gone(
+            request,
+            "That time is not available any more (or the link was changed). "
+            "Please pick one of the free times below.",
+        )
+    form = IntakeForm(request.POST or None)
+    slot = selectors.find_free_slot(*requested)
+    if request.method == "GET":
+        if slot is None:
+            return _slot_gone(
+                request,
+                "That time is not available any more. Please pick one of the free times below.",
+            )
+        return TemplateResponse(
+            request, "coaching/assessments/book.html", _book_context(form, slot, zone)
+        )
+    if form.is_bot():
+        return TemplateResponse(request, "coaching/assessments/book_refused.html", {}, status=400)
+    if slot is None:
+        return _taken_meanwhile(request, form, requested[1], zone)
+    # A form with field errors re-renders without spending the visitor's budget.
+    if not form.is_valid():
+        return TemplateResponse(
+            request, "coaching/assessments/book.html", _book_context(form, slot, zone)
+        )
+    attempt = spend_booking(request=request)
+    if not attempt.allowed:
+        return _refused(request, {}, attempt)
+    if form.tier():
+        return _screened_out(request, form, zone)
+    try:
+        booked = book_assessment(
+            coach_id=slot.coach_id,
+            start=slot.start,
+            intake=form.intake(),
+            visitor_time_zone=zone,
+        )
+    except SlotTaken:
+        # Someone else was quicker: not the visitor's doing, so no attempt spent.
+        give_back(attempt)
+        return _taken_meanwhile(request, form, slot.start, zone)
+    except AlreadyBooked as exc:
+        return _already_booked(request, exc)
+    return redirect(
+        reverse("coaching:manage_assessment", kwargs={"token": booked.token}) + "?booked=1"
+    )
+
+
+@require_POST
+def contact_request(request: HttpRequest) -> HttpResponse:
+    """After "see a doctor first": keep a name and email only with the box ticked."""
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request, "coaching/assessments/red_flags_doctor.html", {"contact_form": form}
+        )
+    attempt = spend_booking(request=request)
+    if not attempt.allowed:
+        return _refused(request, {}, attempt)
+    save_contact_request(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+    return TemplateResponse(request, "coaching/assessments/contact_saved.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist(request: HttpRequest) -> HttpResponse:
+    """No time suits: leave an email and the parts of the week that would."""
+    zone = visitor_zone(request)
+    form = WaitlistForm(request.POST or None, initial={"tz": zone})
+    if request.method == "POST" and form.is_valid():
+        attempt = spend_booking(request=request)
+        if not attempt.allowed:
+            return _refused(request, {}, attempt)
+        try:
+            join_waitlist(
+                email=form.cleaned_data["email"],
+                preferences=form.cleaned_data["preferences"],
+                time_zone=zone,
+            )
+        except AlreadyBooked as exc:
+            return _already_booked(request, exc)
+        return TemplateResponse(
+            request, "coaching/assessments/waitlist_joined.html", {"zone_label": zone}
+        )
+    return TemplateResponse(
+        request,
+        "coaching/assessments/waitlist.html",
+        {"form": form, "zone": zone, "zone_label": zone.replace("_", " ")},
+    )
 
 
 def _too_many_guesses(request: HttpRequest, attempt: Attempt) -> TemplateResponse:
@@ -232,198 +314,176 @@ def _too_many_guesses(request: HttpRequest, attempt: Attempt) -> TemplateRespons
     return response
 
 
-@require_http_methods(["GET", "POST"])
-@no_store
-def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
+def _by_token(request: HttpRequest, token: str) -> Assessment | TemplateResponse:
+    """The booking behind a private link; wrong tokens count against the address's limit."""
     # Spent before the lookup and given back for a real link: only wrong tokens count.
     guess = spend_link_guess(request=request, kind="manage")
     if not guess.allowed:
         return _too_many_guesses(request, guess)
-    booking = find_by_token(token)
+    booking = selectors.find_by_token(token)
     if booking is None:
         raise Http404("No such booking.")
     give_back(guess)
-    zone = booking.visitor_time_zone
-    if request.method == "POST":
-        form = ManageBookingForm(request.POST)
-        try:
-            if not form.is_valid():
-                messages.error(request, "Choose to cancel or to move your assessment.")
-            elif form.cleaned_data["action"] == "cancel":
-                cancel_assessment(assessment=booking)
-                messages.success(request, "Your assessment is cancelled. We have emailed you.")
-            else:
-                slot = _chosen_slot(form.cleaned_data["slot"], exclude=booking.pk)
-                if slot is None:
-                    raise SlotTaken
-                reschedule_assessment(
-                    assessment=booking, coach_id=slot.coach_id, start=slot.start, token=token
-                )
-                messages.success(
-                    request, "Your assessment has moved. We have emailed a new invite."
-                )
-        except SlotTaken:
-            messages.error(request, "That time is not free any more. Please pick another.")
-        except BookingError as exc:
-            messages.error(request, str(exc))
+    return booking
+
+
+@require_http_methods(["GET", "POST"])
+@no_store
+def confirm_hold_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A time held for someone on the waitlist: take it with a name, or let it go."""
+    found = _by_token(request, token)
+    if isinstance(found, TemplateResponse):
+        return found
+    hold = found
+    now = timezone.now()
+    if hold.status == Assessment.Status.BOOKED:
         return redirect("coaching:manage_assessment", token=token)
-    slots: list[Slot] = []
-    if booking.status == Assessment.Status.BOOKED:
-        slots = available_slots(exclude=booking.pk)[:60]
+    zone = visitor_zone(request) if "tz" in request.POST else hold.visitor_time_zone
+    live = hold.status == Assessment.Status.HELD and (hold.held_until or now) > now
+    if not live:
+        return TemplateResponse(request, "coaching/assessments/hold_ended.html", {})
+    if request.method == "POST" and request.POST.get("decline"):
+        decline_hold(assessment=hold)
+        return TemplateResponse(request, "coaching/assessments/hold_ended.html", {"declined": True})
+    form = IntakeForm(request.POST or None, initial={"email": hold.email})
+    slot = Slot(hold.starts_at, hold.coach_id, hold.ends_at)
+    context = _book_context(
+        form,
+        slot,
+        zone,
+        action=reverse("coaching:confirm_hold", kwargs={"token": token}),
+        held_until=hold.held_until,
+    )
+    if request.method == "GET" or not form.is_valid():
+        return TemplateResponse(request, "coaching/assessments/book.html", context)
+    if form.tier():
+        decline_hold(assessment=hold)
+        return _screened_out(request, form, zone)
+    try:
+        confirm_hold(assessment=hold, intake=form.intake(), visitor_time_zone=zone)
+    except SlotTaken:
+        return TemplateResponse(request, "coaching/assessments/hold_ended.html", {})
+    except AlreadyBooked as exc:
+        return _already_booked(request, exc)
+    return redirect(reverse("coaching:manage_assessment", kwargs={"token": token}) + "?booked=1")
+
+
+def _calendar_links(booking: Assessment, manage_link: str) -> dict[str, str]:
+    return {
+        name: make(
+            title=calendars.visitor_title(booking),
+            start=booking.starts_at,
+            end=booking.ends_at,
+            details=calendars.visitor_details(booking, manage_link),
+            where=booking.call_link,
+        )
+        for name, make in [
+            ("google", calendars.google_calendar_url),
+            ("outlook", calendars.outlook_calendar_url),
+        ]
+    }
+
+
+def _manage_page(
+    request: HttpRequest, booking: Assessment, token: str, **extra: Any
+) -> TemplateResponse:
+    zone = booking.visitor_time_zone
+    now = timezone.now()
+    movable = booking.status == Assessment.Status.BOOKED and not cancel_is_late(booking, now)
+    slots = selectors.available_slots(exclude=booking.pk)[:60] if movable else []
+    manage_link = request.build_absolute_uri(request.path)
     return TemplateResponse(
         request,
         "coaching/assessments/manage_assessment.html",
         {
             "booking": booking,
+            "token": token,
             "zone": zone,
             "zone_label": zone.replace("_", " "),
             "tz_zone": ZoneInfo(zone),
             "just_booked": request.GET.get("booked") == "1",
-            "days": group_by_day(slots, ZoneInfo(zone)),
+            "movable": movable,
+            "late": booking.status == Assessment.Status.BOOKED and cancel_is_late(booking, now),
+            "cutoff_hours": selectors.rules_now().reschedule_cutoff_hours,
+            "groups": group_by_day_and_part(slots, ZoneInfo(zone)),
+            "calendar_links": _calendar_links(booking, manage_link),
+            **extra,
         },
     )
-
-
-# --- Coach side ---------------------------------------------------------------------------
-
-
-def _coach_assessment(request: StudioRequest, assessment_id: int) -> Assessment:
-    found = coach_assessments(request.user).filter(pk=assessment_id).first()
-    if found is None:
-        raise Http404("No such assessment.")
-    return found
-
-
-def _assessments_page(request: StudioRequest, **forms: Any) -> TemplateResponse:
-    now = timezone.now()
-    rows = list(coach_assessments(request.user))
-    upcoming = [a for a in rows if a.status == Assessment.Status.BOOKED and a.ends_at > now]
-    past = sorted((a for a in rows if a not in upcoming), key=lambda a: a.starts_at, reverse=True)[
-        :50
-    ]
-    outcome_forms = {
-        a.pk: forms.get(f"outcome_{a.pk}")
-        or OutcomeForm(
-            prefix=f"a{a.pk}",
-            initial={
-                "why_in_pain": a.why_in_pain,
-                "restricted_movements": a.restricted_movements,
-                "movements_to_avoid": a.movements_to_avoid,
-                "movements_to_do": a.movements_to_do,
-                "recommended_stage": a.recommended_stage_id,
-            },
-        )
-        for a in past
-        if a.status != Assessment.Status.CANCELLED
-    }
-    invalid = next((f for f in forms.values() if f is not None and f.errors), None)
-    return TemplateResponse(
-        request,
-        "coaching/assessments/assessments.html",
-        {
-            "upcoming": upcoming,
-            "past": past,
-            "outcome_forms": outcome_forms,
-            "now": now,
-            "form": invalid,
-        },
-    )
-
-
-@require_GET
-@coach_required
-def coach_assessments_page(request: StudioRequest) -> TemplateResponse:
-    return _assessments_page(request)
-
-
-@require_POST
-@coach_required
-def assessment_status(request: StudioRequest, assessment_id: int) -> HttpResponse:
-    found = _coach_assessment(request, assessment_id)
-    form = StatusForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise BookingError(form.errors["status"][0])
-        set_assessment_status(assessment=found, status=form.cleaned_data["status"])
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{found.name}: marked {found.get_status_display().lower()}.")
-    return redirect("coaching:coach_assessments")
-
-
-@require_POST
-@coach_required
-def assessment_outcome(request: StudioRequest, assessment_id: int) -> HttpResponse:
-    found = _coach_assessment(request, assessment_id)
-    form = OutcomeForm(request.POST, prefix=f"a{found.pk}")
-    if not form.is_valid():
-        return _assessments_page(request, **{f"outcome_{found.pk}": form})
-    try:
-        record_outcome(assessment=found, values=form.cleaned_data)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Outcome saved for {found.name}.")
-    return redirect("coaching:coach_assessments")
-
-
-@require_POST
-@coach_required
-def assessment_start_program(request: StudioRequest, assessment_id: int) -> HttpResponse:
-    found = _coach_assessment(request, assessment_id)
-    try:
-        client = start_program(assessment=found, by=request.user)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-        return redirect("coaching:coach_assessments")
-    messages.success(request, f"{client.name} is now a client. We have emailed them an invitation.")
-    return redirect("coaching:client_detail", client_id=client.pk)
 
 
 @require_http_methods(["GET", "POST"])
-@coach_required
-def availability(request: StudioRequest) -> HttpResponse:
-    coach = request.user.coach_profile
-    windows = AvailabilityWindow.objects.filter(coach=coach)
-    time_off = TimeOff.objects.filter(coach=coach, ends_at__gt=timezone.now())
-    data = request.POST or None
-    settings_form = CoachSettingsForm(
-        data, initial={"time_zone": coach.time_zone, "video_link": coach.video_link}
+@no_store
+def manage_assessment(request: HttpRequest, token: str) -> HttpResponse:
+    found = _by_token(request, token)
+    if isinstance(found, TemplateResponse):
+        return found
+    booking = found
+    if booking.status == Assessment.Status.HELD:
+        return redirect("coaching:confirm_hold", token=token)
+    if request.method == "GET":
+        return _manage_page(request, booking, token)
+    form = ManageBookingForm(request.POST)
+    try:
+        if not form.is_valid():
+            messages.error(request, "Choose to cancel or to move your assessment.")
+        elif form.cleaned_data["action"] == "cancel":
+            if not form.cleaned_data["confirm"]:
+                return _manage_page(request, booking, token, confirm_cancel=True)
+            cancel_assessment(assessment=booking)
+            messages.success(request, "Your assessment is cancelled. We have emailed you.")
+        else:
+            slot = _chosen_slot(form.cleaned_data["slot"], exclude=booking.pk)
+            if slot is None:
+                raise SlotTaken
+            reschedule_assessment(
+                assessment=booking, coach_id=slot.coach_id, start=slot.start, token=token
+            )
+            messages.success(request, "Your assessment has moved. We have emailed a new invite.")
+    except SlotTaken:
+        messages.error(request, "That time is not free any more. Please pick another.")
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect("coaching:manage_assessment", token=token)
+
+
+@require_GET
+@no_store
+def assessment_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The booking as an .ics file, for "Add to calendar"."""
+    found = _by_token(request, token)
+    if isinstance(found, TemplateResponse):
+        return found
+    if found.status != Assessment.Status.BOOKED:
+        raise Http404("This assessment is not booked.")
+    manage_link = request.build_absolute_uri(
+        reverse("coaching:manage_assessment", kwargs={"token": token})
     )
-    window_set = WindowFormSet(data, queryset=windows, prefix="w")
-    off_set = TimeOffFormSet(data, queryset=time_off, prefix="off")
-    # Validate all three so every error shows at once.
-    valid = [form.is_valid() for form in (settings_form, window_set, off_set)]
-    if request.method == "POST" and all(valid):
-        save_availability(
-            coach=coach,
-            time_zone=settings_form.cleaned_data["time_zone"],
-            video_link=settings_form.cleaned_data["video_link"],
-            changed=[*window_set.save(commit=False), *off_set.save(commit=False)],
-            deleted=[*window_set.deleted_objects, *off_set.deleted_objects],
-        )
-        messages.success(request, "Availability saved.")
-        return redirect("coaching:availability")
-    errors = [
-        *window_set.non_form_errors(),
-        *off_set.non_form_errors(),
-        *(
-            error
-            for form in (settings_form, *window_set.forms, *off_set.forms)
-            for field in form
-            for error in field.errors
-        ),
-    ]
+    response = HttpResponse(
+        calendars.invite(found, method="PUBLISH", manage_link=manage_link),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="assessment.ics"'
+    return response
+
+
+@require_GET
+@no_store
+def outcome_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The coach's written summary, for the visitor, while the studio keeps it."""
+    guess = spend_link_guess(request=request, kind="manage")
+    if not guess.allowed:
+        return _too_many_guesses(request, guess)
+    found = selectors.find_outcome(token)
+    if found is None:
+        return TemplateResponse(request, "coaching/assessments/outcome_gone.html", {}, status=404)
+    give_back(guess)
     return TemplateResponse(
         request,
-        "coaching/assessments/availability.html",
+        "coaching/assessments/outcome.html",
         {
-            "settings_form": settings_form,
-            "window_set": window_set,
-            "off_set": off_set,
-            "has_errors": bool(errors),
-            "error_list": errors,
-            "coach": coach,
+            "assessment": found,
+            "avoid": list(found.avoid_stages.all()),
+            "expires_on": selectors.outcome_expires_on(found),
         },
     )

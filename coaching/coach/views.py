@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url
 
 from clients import charts
-from clients.models import Client, CoachNote, StageAssignment, TrainingSession, sees_all_clients
-from clients.progression import Status
-from clients.selectors import load_program, session_history, session_lights
+from clients.audit.selectors import recent_trail
+from clients.audit.services import record
+from clients.models import Client, CoachNote, StageAssignment, sees_all_clients
+from clients.selectors import load_program, session_history
 from clients.services import (
     ProgramError,
     add_coach_note,
@@ -44,7 +45,6 @@ from coaching.coach.forms import (
     SignOffForm,
 )
 
-STATUS_LABELS = {Status.READY: "Ready", Status.HOLD: "Hold", Status.FLARE: "Flare-up"}
 DASHBOARD_PAGE_SIZE = 25
 SESSIONS_PAGE_SIZE = 50
 
@@ -55,7 +55,8 @@ def dashboard(request: StudioRequest) -> TemplateResponse:
     filters = DashboardFilterForm(request.GET)
     values = filters.values()
     board = selectors.dashboard(request.user, **values)
-    page = Paginator(board.rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(board.clients, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.rows(list(page.object_list), board.today)
     template = "coaching/coach/dashboard.html"
     if request.htmx and not request.htmx.boosted:
         template += "#client_table"
@@ -68,9 +69,9 @@ def dashboard(request: StudioRequest) -> TemplateResponse:
             "filters": filters,
             "values": values,
             "page": page,
+            "rows": rows,
             "counts": board.counts,
             "query": query,
-            "status_labels": STATUS_LABELS,
             "sees_all": sees_all_clients(request.user),
         },
     )
@@ -84,28 +85,22 @@ def dashboard(request: StudioRequest) -> TemplateResponse:
 
 def _program_context(request: StudioRequest, client: Client, **extra: Any) -> dict[str, Any]:
     program = load_program(client)
-    facts = session_history(client)
     assignments = list(
         StageAssignment.objects.filter(client=client).select_related(
             "stage__exercise", "from_stage__exercise", "assigned_by"
         )
     )
-    lights = session_lights(facts, program.stages)
-    page = Paginator(
-        TrainingSession.objects.filter(client=client).select_related("stage__exercise"),
-        SESSIONS_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(session_history(client), SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    recent = list(session_history(client)[: charts.PROGRAM_SESSIONS])
     rx = program.prescription
     context = {
         "client": client,
         "program": program,
-        "evaluation": program.evaluation,
-        "status_label": STATUS_LABELS[program.evaluation.status],
+        "gate": program.gate,
         "assignments": assignments,
         "notes": list(CoachNote.objects.filter(client=client).select_related("author")[:50]),
         "page": page,
-        "lights": lights,
-        "chart": charts.program_chart(facts, assignments),
+        "chart": charts.program_chart(recent, assignments),
         "move_form": MoveStageForm(stages=program.stages),
         "note_form": NoteForm(),
         "prescription_form": PrescriptionForm(
@@ -119,6 +114,7 @@ def _program_context(request: StudioRequest, client: Client, **extra: Any) -> di
         ),
         "reassign_form": ReassignForm(initial={"coach": client.coach_id}),
         "sees_all": sees_all_clients(request.user),
+        "trail": recent_trail(client) if sees_all_clients(request.user) else [],
         "invite_pending": not client.user.has_usable_password(),
     }
     context.update(extra)
@@ -129,6 +125,7 @@ def _program_context(request: StudioRequest, client: Client, **extra: Any) -> di
 @coach_required
 def client_detail(request: StudioRequest, client_id: int) -> TemplateResponse:
     client = selectors.access_client(request.user, client_id)
+    record(actor=request.user, client=client, action="view")
     return TemplateResponse(
         request, "coaching/coach/client_detail.html", _program_context(request, client)
     )
@@ -164,6 +161,8 @@ def _program_action(
         result = action(client=client, by=request.user, **kwargs)
     except ProgramError as exc:
         return _after_action(request, client, error=str(exc))
+    # The action changed the stored stage and gate under its lock: show what it left.
+    client = selectors.access_client(request.user, client_id)
     return _after_action(request, client, ok=_describe(result))
 
 
@@ -212,6 +211,7 @@ def move_client(request: StudioRequest, client_id: int) -> HttpResponse:
     except ProgramError as exc:
         form.add_error("stage", str(exc))
         return _after_action(request, client, move_form=form, form=form)
+    client = selectors.access_client(request.user, client_id)
     return _after_action(request, client, ok=_describe(row))
 
 

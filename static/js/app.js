@@ -13,21 +13,19 @@
   document.addEventListener("htmx:afterSettle", focusErrorSummary);
 })();
 
-// Show assessment times in the visitor's own zone: detected once, then remembered.
+// A client's time zone comes from their browser the first time they arrive: the page
+// carries a small form only while the zone is unknown, and the server keeps a zone once set.
 (function () {
   document.addEventListener("DOMContentLoaded", function () {
-    var select = document.querySelector("[data-tz-form] select[name=tz]");
-    if (!select || document.cookie.indexOf("tz=") !== -1 || !window.Intl) {
+    var form = document.querySelector("form[data-browser-zone]");
+    if (!form || !window.Intl || !window.fetch) {
       return;
     }
-    var detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!detected || detected === select.value) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone) {
       return;
     }
-    if (!Array.prototype.some.call(select.options, function (o) { return o.value === detected; })) {
-      select.add(new Option(detected.replace(/_/g, " "), detected), 0);
-    }
-    select.value = detected;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    form.elements.time_zone.value = zone;
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
   });
 })();

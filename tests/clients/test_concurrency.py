@@ -1,16 +1,18 @@
-"""Two coaches acting on one client at the same moment cannot corrupt the history."""
+"""Two writes for one client at the same moment take turns: no lost step, no double save."""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, connections
 
-from clients.models import Client, StageAssignment
-from clients.services import ProgramError, advance_stage, regress_stage
+from clients import gate
+from clients.models import Client, StageAssignment, TrainingSession
+from clients.services import Logged, ProgramError, advance_stage, log_session, regress_stage
 from coaching.models import User
 from tests.factories import make_session
 
@@ -58,7 +60,7 @@ def test_simultaneous_stage_moves_apply_one_after_the_other(
     errors = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(e, ProgramError) for e in errors), errors
     if moves == (advance_stage, advance_stage):
-        # Only one advance: after it the client is on a new stage with no green sessions.
+        # Only one advance: after it the client is on a new stage with no green days.
         assert len(rows) == 2 and len(errors) == 1
         assert "Not ready to progress" in str(errors[0])
     else:
@@ -68,3 +70,30 @@ def test_simultaneous_stage_moves_apply_one_after_the_other(
         if errors:
             assert rows[-1].kind == "regress" and "Not ready to progress" in str(errors[0])
     assert connection.vendor in {"postgresql", "sqlite"}
+    assert not gate.refresh_by_id(client_a.pk, dry_run=True).changed, "stored state is stale"
+
+
+@pytest.mark.usefixtures("seeded_transactional_db")
+def test_the_same_form_token_sent_twice_at_once_saves_one_session(client_a: Client) -> None:
+    """A double tap racing itself: the second write waits for the first and answers with it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks that make writers wait need PostgreSQL")
+    key = uuid.uuid4()
+    values = {
+        "performed_on": client_a.today(),
+        "sets": 3,
+        "reps": 12,
+        "pain_before": 1,
+        "pain_during": 1,
+        "pain_after": 1,
+        "felt_hips": True,
+        "lower_back_hurt": False,
+    }
+    results = race([lambda: log_session(client=client_a, values=values, idempotency_key=key)] * 2)
+    assert all(isinstance(r, Logged) for r in results), results
+    assert sorted(r.repeated for r in results) == [False, True]
+    assert len({r.session.pk for r in results}) == 1
+    assert TrainingSession.objects.filter(client=client_a).count() == 1
+    client_a.refresh_from_db()
+    assert client_a.last_session_on == client_a.today()
+    assert not gate.refresh_by_id(client_a.pk, dry_run=True).changed

@@ -1,20 +1,27 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clients.models import Client, SessionRevision, StageAssignment, TrainingSession
-from clients.progression import Status
-from clients.selectors import check_in_due, load_program
+from clients.models import CheckIn, Client, SessionRevision, StageAssignment, TrainingSession
+from clients.progression import Light, Reason, Status
+from clients.reasons import words
+from clients.selectors import CheckInDue, Program, check_in_due, load_program
 from clients.services import (
+    ConsentRequired,
     ProgramError,
     advance_stage,
     answer_check_in,
     correct_session,
+    log_session,
     override_stage,
     regress_stage,
     set_prescription,
@@ -32,8 +39,50 @@ def stage(position: int) -> Stage:
 
 
 def make_ready(client: Client) -> None:
+    """Three green days: the last three decided days, the latest yesterday."""
     for days_ago in (5, 3, 1):
         make_session(client, days_ago=days_ago)
+
+
+def program(client: Client) -> Program:
+    """The program as a page shows it: read from the client's stored state, fresh."""
+    return load_program(Client.objects.select_related("user").get(pk=client.pk))
+
+
+def day_name(on: date) -> str:
+    return f"{on:%A} {on.day} {on:%B}"
+
+
+def values(client: Client, **overrides: Any) -> dict[str, Any]:
+    """What the log form hands the service for a comfortable session today."""
+    data: dict[str, Any] = {
+        "performed_on": client.today(),
+        "sets": 3,
+        "reps": 12,
+        "seconds": None,
+        "load_kg": None,
+        "pain_before": 1,
+        "pain_during": 1,
+        "pain_after": 1,
+        "felt_hips": True,
+        "lower_back_hurt": False,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def midday() -> Any:
+    """It is noon today in the studio's zone, whatever the real hour (the clock keeps running).
+
+    Yesterday's check-in is open from 4am, so tests that answer it do not depend on
+    when the suite runs.
+    """
+    real = timezone.now
+    noon = datetime.combine(timezone.localdate(), time(12), tzinfo=ZoneInfo("Europe/London"))
+    start = real()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: noon + (real() - start)):
+        yield noon
 
 
 def test_starting_a_client_writes_the_first_history_row(client_a: Client, coach_a: User) -> None:
@@ -67,11 +116,15 @@ def test_history_rows_can_never_be_changed_or_deleted(client_a: Client) -> None:
 def test_advancing_a_ready_client_moves_them_on_and_records_why(
     client_a: Client, coach_a: User
 ) -> None:
+    """The default reason is the gate's own words; the new stage starts today."""
     make_ready(client_a)
+    client_a.refresh_from_db()
+    assert client_a.gate_status == Status.READY
     row = advance_stage(client=client_a, by=coach_a)
     assert (row.from_stage.position, row.stage.position, row.kind) == (3, 4, "advance")
-    assert row.reason == "ready for the standing hip hinge; 3 of 3 green sessions"
-    assert load_program(client_a).stage.position == 4
+    assert row.reason == "ready for the standing hip hinge; 3 of 3 green days"
+    assert row.entered_on == client_a.today()
+    assert program(client_a).stage.position == 4
 
 
 def test_after_advancing_the_gate_starts_again_at_the_new_stage(
@@ -80,16 +133,33 @@ def test_after_advancing_the_gate_starts_again_at_the_new_stage(
     """Greens at the old stage do not count at the new one."""
     make_ready(client_a)
     advance_stage(client=client_a, by=coach_a)
-    evaluation = load_program(client_a).evaluation
-    assert evaluation.status is Status.HOLD
-    assert evaluation.reasons[0] == "no sessions logged at this stage yet"
+    gate_now = program(client_a).gate
+    assert gate_now.status is Status.HOLD
+    assert gate_now.reasons[:2] == ["no sessions logged at this stage yet", "0 of 3 green days"]
+    assert gate_now.green_days == 0
+
+
+def test_a_session_dated_before_entering_the_stage_is_refused(
+    client_a: Client, coach_a: User
+) -> None:
+    """Moved on this morning: yesterday's session belongs to the previous stage."""
+    make_ready(client_a)
+    advance_stage(client=client_a, by=coach_a)
+    client_a.refresh_from_db()
+    yesterday = client_a.today() - timedelta(days=1)
+    with pytest.raises(ProgramError, match="You started this stage on"):
+        log_session(client=client_a, values=values(client_a, performed_on=yesterday))
+    assert not TrainingSession.objects.filter(client=client_a, stage__position=4).exists()
+    logged = log_session(client=client_a, values=values(client_a))
+    assert (logged.session.stage.position, logged.session.performed_on) == (4, client_a.today())
 
 
 def test_advancing_a_client_who_is_not_ready_is_refused_with_the_reason(
     client_a: Client, coach_a: User
 ) -> None:
+    make_session(client_a, days_ago=3)
     make_session(client_a, days_ago=1)
-    with pytest.raises(ProgramError, match="Not ready to progress: 1 of 3 green sessions"):
+    with pytest.raises(ProgramError, match="Not ready to progress: 2 of 3 green days"):
         advance_stage(client=client_a, by=coach_a)
     assert StageAssignment.objects.filter(client=client_a).count() == 1
 
@@ -98,9 +168,15 @@ def test_advancing_into_a_loaded_stage_needs_a_sign_off(coach_a: User) -> None:
     """Stage 4 to the kettlebell deadlift waits for the coach's technique sign-off."""
     client = make_client("hinge@example.com", coach=coach_a, position=4)
     make_ready(client)
-    with pytest.raises(ProgramError, match="technique not signed off for the standing hip hinge"):
+    client.refresh_from_db()
+    assert client.gate_status == Status.HOLD
+    with pytest.raises(
+        ProgramError,
+        match="3 of 3 green days; technique not signed off for the standing hip hinge",
+    ):
         advance_stage(client=client, by=coach_a)
     sign_off_technique(client=client, by=coach_a, note="Good hinge")
+    assert program(client).gate.status is Status.READY  # the sign-off refreshed the gate
     assert advance_stage(client=client, by=coach_a).stage.position == 5
 
 
@@ -113,6 +189,8 @@ def test_signing_off_twice_is_refused(client_a: Client, coach_a: User) -> None:
 def test_nobody_advances_past_the_last_stage(coach_a: User) -> None:
     client = make_client("top@example.com", coach=coach_a, position=8)
     make_ready(client)
+    client.refresh_from_db()
+    assert (client.gate_status, client.gate_reasons[0]) == (Status.READY, {"code": "complete"})
     with pytest.raises(ProgramError, match="already on the final stage"):
         advance_stage(client=client, by=coach_a)
 
@@ -120,10 +198,16 @@ def test_nobody_advances_past_the_last_stage(coach_a: User) -> None:
 def test_regressing_moves_back_one_stage_with_the_flare_as_reason(
     client_a: Client, coach_a: User
 ) -> None:
+    """Logged yesterday with pain 7 during: red, known yesterday, and the client is FLARE."""
     make_session(client_a, days_ago=1, pain_during=7)
+    client_a.refresh_from_db()
+    assert client_a.gate_status == Status.FLARE
     row = regress_stage(client=client_a, by=coach_a)
     assert (row.from_stage.position, row.stage.position, row.kind) == (3, 2, "regress")
-    assert row.reason == "Flare-up: pain rose to 7 during the last session"
+    yesterday = client_a.today() - timedelta(days=1)
+    assert row.reason == (
+        f"Flare-up: red on {day_name(yesterday)}: pain during was above the ceiling"
+    )
 
 
 def test_nobody_regresses_below_the_first_stage(coach_a: User) -> None:
@@ -137,6 +221,7 @@ def test_an_override_needs_a_written_reason(client_a: Client, coach_a: User) -> 
         override_stage(client=client_a, stage=stage(6), by=coach_a, reason="  ")
     row = override_stage(client=client_a, stage=stage(6), by=coach_a, reason="Trained before")
     assert (row.kind, row.stage.position, row.reason) == ("override", 6, "Trained before")
+    assert program(client_a).stage.position == 6
 
 
 def test_an_override_to_the_current_stage_is_refused(client_a: Client, coach_a: User) -> None:
@@ -144,48 +229,210 @@ def test_an_override_to_the_current_stage_is_refused(client_a: Client, coach_a: 
         override_stage(client=client_a, stage=stage(3), by=coach_a, reason="x")
 
 
-def test_the_check_in_records_next_morning_pain_once(client_a: Client) -> None:
+def test_a_stage_change_tells_the_client_by_a_link_only(
+    client_a: Client, coach_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The email names no stage, reason or pain score: the page shows them after login."""
+    make_session(client_a, days_ago=1, pain_during=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        regress_stage(client=client_a, by=coach_a, reason="Back pain flared at work")
+    (email,) = mail.outbox
+    assert email.to == [client_a.user.email]
+    assert email.body.rstrip().endswith("/me/")
+    for private in ("flared", "pain", "Kneeling", "Glute", "7"):
+        assert private not in email.body.rsplit("http", 1)[0]
+
+
+# --- Check-ins ------------------------------------------------------------------------
+
+
+def test_the_check_in_records_next_morning_pain_once(client_a: Client, midday: datetime) -> None:
     session = make_session(client_a, days_ago=1, next_day_pain=None)
-    assert check_in_due(client_a) == session
-    answer_check_in(client=client_a, session_id=session.pk, pain=2)
+    yesterday = session.performed_on
+    assert session.light == ""  # pending: waiting for this morning's answer
+    assert check_in_due(client_a) == CheckInDue(training_day=yesterday, exercise="Glute bridge")
+    answer_check_in(client=client_a, training_day=yesterday, pain=2)
     session.refresh_from_db()
     assert session.next_day_pain == 2 and session.next_day_answered_at is not None
+    assert session.light == Light.AMBER  # 1 above the usual level of 1
     assert check_in_due(client_a) is None
-    with pytest.raises(ProgramError, match="already answered"):
-        answer_check_in(client=client_a, session_id=session.pk, pain=0)
+    with pytest.raises(ProgramError, match="already answered the check-in for that day"):
+        answer_check_in(client=client_a, training_day=yesterday, pain=0)
+    assert CheckIn.objects.get(client=client_a).pain == 2
+
+
+def test_one_check_in_answers_every_session_of_the_day(client_a: Client, midday: datetime) -> None:
+    """Two sessions yesterday, one tap this morning; the day is as good as its worst session."""
+    first = make_session(client_a, days_ago=1, next_day_pain=None)
+    second = make_session(client_a, days_ago=1, next_day_pain=None, pain_during=3)
+    answer_check_in(client=client_a, training_day=first.performed_on, pain=1)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.next_day_pain, second.next_day_pain) == (1, 1)
+    assert (first.light, second.light) == (Light.GREEN, Light.AMBER)
+    client_a.refresh_from_db()
+    assert client_a.gate_green_days == 0
 
 
 def test_the_check_in_opens_the_morning_after(client_a: Client) -> None:
     session = make_session(client_a, days_ago=0, next_day_pain=None)
     assert check_in_due(client_a) is None
-    with pytest.raises(ProgramError, match="opens the morning after"):
-        answer_check_in(client=client_a, session_id=session.pk, pain=1)
+    with pytest.raises(ProgramError, match="The check-in opens at 4am"):
+        answer_check_in(client=client_a, training_day=session.performed_on, pain=1)
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
+@pytest.mark.parametrize(
+    ("days_after", "clock", "refusal"),
+    [
+        (1, time(3, 59), "The check-in opens at 4am"),
+        (1, time(4, 0), None),
+        (1, time(23, 59), None),
+        (2, time(0, 1), "This check-in closed at midnight."),
+    ],
+)
+def test_the_check_in_is_open_from_4am_to_midnight_in_the_clients_zone(
+    coach_a: User, zone: str, days_after: int, clock: time, refusal: str | None
+) -> None:
+    """The server's clock decides, in the session's zone: 03:59 and 00:01 are refused,
+    and a check-in refused after midnight leaves the session missed there and then."""
+    client = make_client("zone@example.com", coach=coach_a, position=3, time_zone=zone)
+    session = make_session(client, days_ago=1, next_day_pain=None)
+    at = datetime.combine(
+        session.performed_on + timedelta(days=days_after), clock, tzinfo=ZoneInfo(zone)
+    )
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        if refusal:
+            with pytest.raises(ProgramError, match=refusal):
+                answer_check_in(client=client, training_day=session.performed_on, pain=1)
+        else:
+            answer_check_in(client=client, training_day=session.performed_on, pain=1)
+    session.refresh_from_db()  # before any tick of the clock's task
+    if refusal is None:
+        assert (session.next_day_pain, session.light) == (1, Light.GREEN)
+    elif days_after == 2:
+        assert (session.next_day_pain, session.light) == (None, Light.MISSED)
+    else:
+        assert (session.next_day_pain, session.light) == (None, "")
 
 
 def test_nobody_answers_a_check_in_for_someone_elses_session(
-    client_a: Client, client_b: Client
+    client_a: Client, client_b: Client, midday: datetime
 ) -> None:
     theirs = make_session(client_b, days_ago=1, next_day_pain=None)
-    with pytest.raises(ProgramError, match="could not find"):
-        answer_check_in(client=client_a, session_id=theirs.pk, pain=1)
+    with pytest.raises(ProgramError, match="could not find a session of yours on that day"):
+        answer_check_in(client=client_a, training_day=theirs.performed_on, pain=1)
     theirs.refresh_from_db()
     assert theirs.next_day_pain is None
+    assert not CheckIn.objects.exists()
 
 
-def test_a_correction_keeps_the_earlier_values(client_a: Client) -> None:
+def test_a_red_check_in_after_a_regress_flares_at_the_new_stage_and_alerts_once(
+    client_a: Client, coach_a: User, midday: datetime, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Yesterday at stage 3, regressed this morning, then 2 above the usual level: a red known
+    today, so it counts at stage 2; the coach hears once, with no health data."""
+    session = make_session(client_a, days_ago=1, next_day_pain=None)
+    regress_stage(client=client_a, by=coach_a, reason="Busy week")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_check_in(client=client_a, training_day=session.performed_on, pain=3)
+    session.refresh_from_db()
+    assert (session.light, session.red_known_on) == (Light.RED, client_a.today())
+    client_a.refresh_from_db()
+    assert (client_a.stage.position, client_a.gate_status) == (2, Status.FLARE)
+    alerts = [m for m in mail.outbox if m.subject == "Flare-up: Ava Example"]
+    assert len(alerts) == 1 and alerts[0].to == [coach_a.email]
+    assert f"/coach/clients/{client_a.pk}/" in alerts[0].body
+    assert not any(ch.isdigit() for ch in alerts[0].body.split("http")[0])
+
+
+# --- Logging and correcting -----------------------------------------------------------
+
+
+def test_logging_a_session_decides_what_it_can_at_once(client_a: Client) -> None:
+    """A comfortable session waits for its check-in; pain after above the ceiling is red now."""
+    waiting = log_session(client=client_a, values=values(client_a))
+    assert waiting.decision is not None and waiting.decision.light is Light.PENDING
+    assert (waiting.session.light, waiting.client.gate_status) == ("", Status.HOLD)
+    assert waiting.client.last_session_on == client_a.today()
+    red = log_session(client=client_a, values=values(client_a, pain_after=6))
+    assert red.decision is not None and red.decision.light is Light.RED
+    assert (red.session.light, red.session.red_known_on) == (Light.RED, client_a.today())
+    assert red.client.gate_status == Status.FLARE
+    assert words(Reason.from_json(red.client.gate_reasons[0]), client_a.today()) == (
+        "red today: pain after was above the ceiling"
+    )
+
+
+def test_the_same_form_token_twice_saves_one_session(client_a: Client) -> None:
+    """A double tap or a resent form: the second answers with the first session."""
+    key = uuid.uuid4()
+    first = log_session(client=client_a, values=values(client_a), idempotency_key=key)
+    again = log_session(
+        client=client_a, values=values(client_a, pain_during=4), idempotency_key=key
+    )
+    assert (first.repeated, again.repeated) == (False, True)
+    assert again.session.pk == first.session.pk and again.session.pain_during == 1
+    assert TrainingSession.objects.filter(client=client_a).count() == 1
+
+
+def test_nothing_is_stored_for_a_client_who_never_agreed(coach_a: User) -> None:
+    """Consent is checked on the server for every write of health data."""
+    client = make_client("new@example.com", coach=coach_a, consented=False)
+    with pytest.raises(ConsentRequired):
+        log_session(client=client, values=values(client))
+    with pytest.raises(ConsentRequired):
+        answer_check_in(client=client, training_day=client.today(), pain=1)
+    assert not TrainingSession.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_a_correction_keeps_the_earlier_values_and_who_made_them(client_a: Client) -> None:
     session = make_session(client_a, days_ago=0, next_day_pain=None, logged_at=timezone.now())
-    correct_session(session=session, values={"pain_during": 4, "notes": "typo fixed"})
+    correct_session(
+        session=session, values={"pain_during": 4, "notes": "typo fixed"}, by=client_a.user
+    )
     session.refresh_from_db()
     assert session.pain_during == 4
     revision = SessionRevision.objects.get(session=session)
     assert revision.previous_values["pain_during"] == 1
     assert revision.previous_values["performed_on"] == str(session.performed_on)
+    assert revision.revised_by == client_a.user
 
 
-def test_a_session_from_an_earlier_day_cannot_be_corrected(client_a: Client) -> None:
+def test_a_same_day_correction_to_red_flares_and_alerts_the_coach_once(
+    client_a: Client, coach_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Corrected to 6 during (just above the ceiling): red, known today; corrected back, it
+    no longer counts."""
+    session = make_session(client_a, days_ago=0, next_day_pain=None, logged_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected = correct_session(session=session, values={"pain_during": 6}, by=client_a.user)
+    assert (corrected.light, corrected.red_known_on) == (Light.RED, client_a.today())
+    client_a.refresh_from_db()
+    assert client_a.gate_status == Status.FLARE
+    assert [m.subject for m in mail.outbox] == ["Flare-up: Ava Example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        back = correct_session(session=session, values={"pain_during": 1}, by=client_a.user)
+    assert (back.light, back.red_known_on) == ("", None)
+    client_a.refresh_from_db()
+    assert client_a.gate_status == Status.HOLD
+    assert len(mail.outbox) == 1
+    assert SessionRevision.objects.filter(session=session).count() == 2
+
+
+def test_a_session_from_an_earlier_day_is_corrected_only_by_the_studio(
+    client_a: Client, studio_admin: User
+) -> None:
     session = make_session(client_a, days_ago=2, logged_at=timezone.now() - timedelta(days=2))
     with pytest.raises(ProgramError, match="on the day it was logged"):
-        correct_session(session=session, values={"pain_during": 4})
+        correct_session(session=session, values={"pain_during": 4}, by=client_a.user)
+    assert not SessionRevision.objects.exists()
+    corrected = correct_session(
+        session=session, values={"pain_during": 4}, by=studio_admin, any_day=True
+    )
+    assert corrected.pain_during == 4
+    assert SessionRevision.objects.get(session=session).revised_by == studio_admin
 
 
 def test_the_database_refuses_impossible_scores(client_a: Client) -> None:
@@ -211,7 +458,9 @@ def test_old_sessions_at_a_stage_do_not_count_after_coming_back(
     make_ready(client_a)
     regress_stage(client=client_a, by=coach_a, reason="Felt off")
     override_stage(client=client_a, stage=stage(3), by=coach_a, reason="Back to it")
-    assert load_program(client_a).evaluation.green_days == 0
+    gate_now = program(client_a).gate
+    assert (gate_now.status, gate_now.green_days) == (Status.HOLD, 0)
+    assert gate_now.reasons[0] == "no sessions logged at this stage yet"
     assert timezone.now() - StageAssignment.objects.filter(
         client=client_a
     ).latest().assigned_at < timedelta(minutes=1)
@@ -243,4 +492,4 @@ def test_the_admin_advance_action_goes_through_the_gate(
     assert StageAssignment.objects.filter(client=client_a).count() == 1
     make_ready(client_a)
     client.post("/admin/clients/client/", {"action": "advance", "_selected_action": [client_a.pk]})
-    assert load_program(client_a).stage.position == 4
+    assert program(client_a).stage.position == 4

@@ -1,6 +1,10 @@
 import re
+from collections.abc import Iterator
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 
 from clients.models import TrainingSession
@@ -9,21 +13,30 @@ from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll, l
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def mid_morning() -> Iterator[None]:
+    """10:00 in the studio's zone, so this morning's check-in is open whenever CI runs."""
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    with time_machine.travel(datetime.combine(today, time(10), ZoneInfo("Europe/London"))):
+        yield
+
+
 def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(
-    phone: Page, demo_studio: None
+    phone: Page, mid_morning: None, demo_studio: None
 ) -> None:
     """On a phone: one-tap check-in, a session logged with htmx, the light and the status."""
     log_in(phone, "client@example.com")
     expect(phone).to_have_url(re.compile(r"/me/$"))
     card = phone.locator("#check-in")
     expect(card.get_by_role("heading")).to_have_text("How is your back this morning?")
-    expect(phone.get_by_text("Waiting for this morning's check-in")).to_be_visible()
+    expect(phone.get_by_text("Waiting for today's check-in (open until midnight)")).to_be_visible()
     assert_no_horizontal_scroll(phone)
     assert_accessible(phone)
 
     card.get_by_role("button", name="1 out of 10").click()
-    expect(phone.locator("#messages")).to_contain_text("back pain this morning 1 out of 10")
-    expect(phone.locator("#check-in")).to_contain_text("Thanks")
+    expect(phone.locator("#check-in")).to_contain_text("Thanks: back pain this morning 1 out of 10")
+    expect(phone.locator("#status-card")).to_contain_text("3 of 3 green days")
+    expect(phone.get_by_text("Waiting for today's check-in")).to_have_count(0)
     assert_accessible(phone)
 
     phone.get_by_role("link", name="Log today's session").click()
@@ -42,11 +55,15 @@ def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(
     for legend in ["Pain before", "Worst pain during", "Pain after"]:
         phone.get_by_role("group", name=legend).get_by_text("1", exact=True).click()
     phone.get_by_label("Hips and glutes").check()
+    phone.get_by_role("group", name="Did your lower back hurt?").get_by_label(
+        "No", exact=True
+    ).check()
     phone.get_by_role("button", name="Save session").click()
     result = phone.locator("#log-section")
-    expect(result).to_contain_text("Waiting for tomorrow morning's check-in")
-    expect(result).to_contain_text("3 of 3 green sessions")
-    expect(phone.locator("#messages")).to_contain_text("Session saved")
+    expect(result.get_by_role("status")).to_contain_text("Session saved")
+    expect(result).to_contain_text("Waiting for the next-morning check-in")
+    expect(result).to_contain_text("Ready after tomorrow's check-in")
+    expect(result).to_contain_text("3 of 3 green days")
     expect(phone).to_have_title(re.compile(r"^Session saved"))
     assert TrainingSession.objects.count() == before + 1
     assert_accessible(phone)
@@ -71,6 +88,9 @@ def test_the_log_form_fits_a_320px_screen_and_works_without_javascript(
     for legend in ["Pain before", "Worst pain during", "Pain after"]:
         page.get_by_role("group", name=legend).get_by_text("0", exact=True).click()
     page.get_by_label("Hamstrings").check()
+    page.get_by_role("group", name="Did your lower back hurt?").get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_role("button", name="Save session").click()
     expect(page).to_have_url(re.compile(r"/me/$"))
     expect(page.locator("#messages")).to_contain_text("Session saved")

@@ -36,8 +36,13 @@ def test_video_links_become_privacy_friendly_embeds_at_the_start_second(
 
 
 @pytest.mark.django_db
-def test_a_stage_cannot_have_amber_below_green() -> None:
-    """The database refuses thresholds where amber would start below green."""
+@pytest.mark.parametrize(
+    ("floor", "ceiling"),
+    [(5, 3), (3, 3), (2, 6)],
+    ids=["floor above ceiling", "floor at ceiling", "ceiling above 5"],
+)
+def test_the_database_refuses_gate_thresholds_out_of_order(floor: int, ceiling: int) -> None:
+    """The green floor stays below the amber ceiling, and the ceiling is never above 5."""
     progression = Progression.objects.create(name="Test", slug="test", description="x")
     exercise = Exercise.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -46,8 +51,8 @@ def test_a_stage_cannot_have_amber_below_green() -> None:
             position=1,
             exercise=exercise,
             reps=5,
-            green_max_pain=5,
-            amber_max_pain=3,
+            green_floor=floor,
+            amber_ceiling=ceiling,
         )
 
 

@@ -36,9 +36,9 @@ def test_load_comes_in_only_from_the_kettlebell_deadlift_on() -> None:
 
 
 def test_every_stage_carries_the_default_gate_thresholds() -> None:
-    """Three green sessions, green up to pain 2, amber up to 5, as DESIGN.md states."""
+    """Three green days, a green floor of 2 and an amber ceiling of 5, as DESIGN.md states."""
     for stage in hip_hinge_stages():
-        assert (stage.green_sessions_needed, stage.green_max_pain, stage.amber_max_pain) == (
+        assert (stage.green_days_needed, stage.green_floor, stage.amber_ceiling) == (
             3,
             2,
             5,

@@ -12,7 +12,14 @@ from clients.demo import CLIENTS, build_client
 from clients.models import Client
 from coaching.accounts.models import Coach, User
 from coaching.accounts.tokens import hash_token, new_token
-from coaching.assessments.models import Assessment, AvailabilityWindow, BookingRules
+from coaching.assessments.models import (
+    Assessment,
+    AvailabilityWindow,
+    BookingRules,
+    ContactRequest,
+    ScreenOut,
+    WaitlistEntry,
+)
 from exercises.models import Stage
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -106,7 +113,7 @@ def _availability(coaches: list[User], stages: list[Any]) -> None:
                 "recommended_stage": stages[stage - 1],
                 "outcome_recorded_at": start + timedelta(hours=1),
             }
-        Assessment.objects.create(
+        created = Assessment.objects.create(
             coach=coaches[index].coach_profile,
             starts_at=start,
             ends_at=start + timedelta(minutes=30),
@@ -120,5 +127,49 @@ def _availability(coaches: list[User], stages: list[Any]) -> None:
             worse_with="Sitting for long",
             goals="Pick up my kids without pain",
             consented_at=start - timedelta(days=3),
+            late_cancel=status == "cancelled",
             **outcome,
         )
+        if stage:
+            # Loaded hinges and the swing wait until the back settles.
+            created.avoid_stages.set([stages[4], stages[7]])
+    _waitlist_and_screen_outs(coaches, today)
+
+
+def _waitlist_and_screen_outs(coaches: list[User], today: Any) -> None:
+    """Two people waiting (one with a time held for them), a few weeks of screen-outs and one
+    request to get in touch later."""
+    now = timezone.now()
+    iris = WaitlistEntry.objects.create(
+        email="iris@example.com",
+        preferences=[f"{day}-morning" for day in range(5)],
+        created_at=now - timedelta(days=2),
+    )
+    WaitlistEntry.objects.create(
+        email="jay@example.com",
+        preferences=[f"{day}-evening" for day in range(7)],
+        created_at=now - timedelta(days=1),
+    )
+    start = timezone.make_aware(datetime.combine(today + timedelta(days=3), time(9)))
+    Assessment.objects.create(
+        coach=coaches[1].coach_profile,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        blocked_until=start + timedelta(minutes=45),
+        status=Assessment.Status.HELD,
+        held_until=now + timedelta(minutes=30),
+        manage_token_hash=hash_token(new_token()),
+        email=iris.email,
+        waitlist_entry=iris,
+    )
+    monday = today - timedelta(days=today.weekday())
+    ScreenOut.objects.bulk_create(
+        ScreenOut(tier=tier, week_of=monday - timedelta(weeks=weeks))
+        for weeks, tier in [(0, 2), (1, 1), (1, 2), (1, 2), (3, 2)]
+    )
+    ContactRequest.objects.create(
+        name="Kim Lane",
+        email="kim@example.com",
+        consented_at=now - timedelta(days=4),
+        created_at=now - timedelta(days=4),
+    )

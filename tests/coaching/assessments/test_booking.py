@@ -32,6 +32,7 @@ def open_coach(coach_a: User) -> User:
 
 
 def intake(**overrides: Any) -> dict[str, Any]:
+    """A booking form as a visitor fills it in, tapping "None of these apply"."""
     data = {
         "name": "Vera Visitor",
         "email": "vera@example.com",
@@ -42,18 +43,7 @@ def intake(**overrides: Any) -> dict[str, Any]:
         "goals": "Garden again",
         "consent": "on",
         "tz": "America/New_York",
-        **{
-            f"flag_{key}": "no"
-            for key in [
-                "saddle_numbness",
-                "bladder_bowel",
-                "leg_weakness",
-                "cancer_history",
-                "fever_weight_loss",
-                "trauma",
-                "night_pain",
-            ]
-        },
+        "safety": "none",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -96,7 +86,7 @@ def test_slots_navigate_with_htmx(client: HttpClient, open_coach: User) -> None:
     later = (timezone.localdate() + timedelta(days=8)).isoformat()
     response = client.get(f"/assessment/?from={later}", headers={"HX-Request": "true"})
     assert response.template_name == "coaching/assessments/assessment.html#slot_list"
-    assert response.context["days"][0][0].isoformat() == later
+    assert response.context["groups"][0].day.isoformat() == later
 
 
 def test_a_visitor_books_and_gets_a_confirmation_with_a_calendar_invite(
@@ -158,8 +148,12 @@ def test_cancelling_frees_the_slot_and_sends_a_cancellation(
     manage = book(client, slot.value, _callbacks=django_capture_on_commit_callbacks)["Location"]
     assert slot.start not in {s.start for s in available_slots()}
     mail.outbox.clear()
+    asked = client.post(manage.split("?")[0], {"action": "cancel"})
+    assert "Cancel your assessment?" in asked.content.decode()
+    assert "Move it to another time instead" in asked.content.decode()
+    assert Assessment.objects.get().status == "booked" and not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(manage.split("?")[0], {"action": "cancel"})
+        client.post(manage.split("?")[0], {"action": "cancel", "confirm": "on"})
     assert Assessment.objects.get().status == "cancelled"
     assert slot.start in {s.start for s in available_slots()}
     calendar, mimetype = parse_ics(mail.outbox[0])
@@ -189,25 +183,15 @@ def test_moving_keeps_the_uid_and_bumps_the_sequence(
     assert Assessment.objects.get().status == "booked"
 
 
-def test_a_red_flag_books_nothing_and_sends_the_visitor_to_urgent_care(
-    client: HttpClient, open_coach: User
-) -> None:
-    response = book(client, first_slot().value, flag_bladder_bowel="yes")
-    body = response.content.decode()
-    assert "Please get urgent medical advice" in body
-    assert "NHS 111" in body and "999" in body
-    assert "New problems controlling or emptying your bladder" in body
-    assert not Assessment.objects.exists() and not mail.outbox
-
-
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
         ({"email": "nope"}, "email", "Enter an email address like"),
         ({"consent": None}, "consent", "Tick the box to agree"),
         ({"name": ""}, "name", "Enter your name"),
-        ({"flag_trauma": None}, "flag_trauma", "Answer yes or no"),
-        ({"flag_trauma": "maybe"}, "flag_trauma", "Select a valid choice"),
+        ({"safety": None}, "safety", "Choose None of these apply"),
+        ({"safety": "some"}, "safety", "nothing is ticked"),
+        ({"other_signs": "maybe"}, "other_signs", "Select a valid choice"),
     ],
 )
 def test_bad_intake_is_explained_and_books_nothing(
@@ -222,18 +206,26 @@ def test_bad_intake_is_explained_and_books_nothing(
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize("slot_value", ["", "tampered", "1@2001-01-01T09Z"])
+def test_a_malformed_slot_books_nothing_and_explains(
+    client: HttpClient, open_coach: User, slot_value: str
+) -> None:
+    response = client.post("/assessment/book/", intake(slot=slot_value), follow=True)
+    assert response.redirect_chain[-1][0] == "/assessment/"
+    assert "That time is not available any more" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 @pytest.mark.parametrize(
     "slot_value",
     [
-        "",
-        "tampered",
         "1@2001-01-01T09:00Z",  # in the past
         "COACH@2030-01-01T09:00Z",  # beyond the horizon
         "COACH@NEXT_03:00",  # outside availability
         "999@NEXT_10:00",  # no such coach
     ],
 )
-def test_a_bad_slot_books_nothing_and_explains(
+def test_a_time_that_is_not_free_keeps_the_answers_and_offers_the_nearest(
     client: HttpClient, open_coach: User, slot_value: str
 ) -> None:
     tomorrow = timezone.localdate() + timedelta(days=2)
@@ -242,24 +234,41 @@ def test_a_bad_slot_books_nothing_and_explains(
         .replace("NEXT_03:00", f"{tomorrow:%Y-%m-%d}T03:00Z")
         .replace("NEXT_10:00", f"{tomorrow:%Y-%m-%d}T10:00Z")
     )
-    response = (
-        book(client, slot_value, follow=True)
-        if False
-        else client.post("/assessment/book/", intake(slot=slot_value), follow=True)
-    )
-    assert response.redirect_chain[-1][0] == "/assessment/"
-    assert "That time is not available any more" in response.content.decode()
+    response = client.post("/assessment/book/", intake(slot=slot_value))
+    body = response.content.decode()
+    assert response.status_code == 200 and "That time was just taken" in body
+    assert 'value="Vera Visitor"' in body and "Garden again" in body
+    assert len(response.context["nearest"]) == 6
     assert not Assessment.objects.exists()
+    # A GET of such a link (an old page) goes back to the free times.
+    page = client.get("/assessment/book/", {"slot": slot_value}, follow=True)
+    assert page.redirect_chain[-1][0] == "/assessment/"
 
 
-def test_a_slot_taken_meanwhile_gets_a_clear_message(client: HttpClient, open_coach: User) -> None:
-    slot = first_slot()
-    book(client, slot.value)
-    response = HttpClient().post(
-        "/assessment/book/", intake(slot=slot.value, email="late@example.com"), follow=True
+def test_a_slot_taken_meanwhile_keeps_every_answer_and_offers_the_nearest_times(
+    client: HttpClient, open_coach: User
+) -> None:
+    slots = available_slots()
+    taken = slots[3]
+    book(client, taken.value, email="first@example.com")
+    late = HttpClient()
+    response = late.post(
+        "/assessment/book/",
+        intake(slot=taken.value, email="late@example.com", phone="07700 900123"),
     )
-    assert "That time is not available any more" in response.content.decode()
-    assert Assessment.objects.count() == 1
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Your details" in body and "That time was just taken" in body
+    for kept in ["Vera Visitor", "late@example.com", "07700 900123", "Garden again", "Sitting"]:
+        assert kept in body
+    assert re.search(r'<input type="checkbox" name="consent"[^>]* checked', body)
+    nearest = response.context["nearest"]
+    assert taken.start not in {s.start for s in nearest}
+    # The slots either side are blocked by the booking and its buffer; the next ones are offered.
+    assert {slots[1].start, slots[5].start} <= {s.start for s in nearest}
+    again = late.post("/assessment/book/", intake(slot=nearest[0].value, email="late@example.com"))
+    assert again["Location"].startswith("/assessment/manage/")
+    assert Assessment.objects.count() == 2
 
 
 def test_the_honeypot_stops_bots(client: HttpClient, open_coach: User) -> None:
@@ -342,6 +351,9 @@ def test_a_coach_records_an_outcome_and_starts_a_program(
     today = visitor.get("/me/").content.decode()
     assert "Stage 2 of 8: Kneeling hip thrust" in today
     assert "Flexes the lumbar spine to bend" in today
+    summary = found.client.assessment_summary
+    assert summary.why_in_pain == "Flexes the lumbar spine to bend"
+    assert summary.movements_to_do == "Rock backs"
 
 
 def test_marking_status_and_privacy_between_coaches(
@@ -386,3 +398,29 @@ def test_availability_is_edited_with_clear_errors(client: HttpClient, coach_a: U
     assert (window.weekday, f"{window.starts_at:%H:%M}") == (0, "09:00")
     coach_a.coach_profile.refresh_from_db()
     assert coach_a.coach_profile.video_link == "https://meet.example.com/alex"
+
+
+def test_the_free_times_page_costs_the_same_queries_whatever_the_data(
+    client: HttpClient, open_coach: User, coach_b: User
+) -> None:
+    """Coaches, their windows, time off and bookings, the rules: a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert HttpClient().get("/assessment/").status_code == 200
+        return len(captured.captured_queries)
+
+    queries()  # the first visit creates the booking rules row
+    few = queries()
+    slots = available_slots()
+    for i in range(8):
+        book(client, slots[i * 3].value, email=f"q{i}@example.com")
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            coach=coach_b.coach_profile, weekday=d, starts_at=time(8), ends_at=time(18)
+        )
+        for d in range(7)
+    )
+    assert queries() == few <= 6

@@ -68,7 +68,7 @@ def test_queued_booking_tasks_carry_ids_and_links_only(
         booked = client.post("/assessment/book/", intake(slot=slots[0].value, **INTAKE))
         page = booked["Location"].split("?")[0]
         client.post(page, {"action": "move", "slot": slots[4].value})
-        client.post(page, {"action": "cancel"})
+        client.post(page, {"action": "cancel", "confirm": "on"})
     assert [args[2] for args in queued] == ["booked", "moved", "cancelled"]
     for args in queued:
         assert isinstance(args[0], int)

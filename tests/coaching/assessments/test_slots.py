@@ -9,11 +9,16 @@ from coaching.assessments.slots import (
     Busy,
     CoachCalendar,
     Rules,
+    Slot,
     Window,
     free_slots,
     group_by_day,
+    group_by_day_and_part,
+    matches_preferences,
     merge_slots,
+    nearest_slots,
     parse_slot,
+    part_of_day,
 )
 
 LONDON = "Europe/London"
@@ -134,3 +139,50 @@ def test_slot_values_round_trip_and_tampering_is_refused() -> None:
         "7@yesterday",
     ]:
         assert parse_slot(bad) is None
+
+
+# --- Grouping, nearest times and waitlist preferences ----------------------------------------
+
+
+def slot_at(hour: int, minute: int = 0, day: int = 2) -> Slot:
+    start = datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+    return Slot(start, 1, start + timedelta(minutes=30))
+
+
+def test_parts_of_the_day_start_at_noon_and_five() -> None:
+    assert [part_of_day(time(h, m)) for h, m in [(0, 0), (11, 59), (12, 0), (16, 59), (17, 0)]] == [
+        "morning",
+        "morning",
+        "afternoon",
+        "afternoon",
+        "evening",
+    ]
+
+
+def test_slots_group_by_the_visitors_day_then_part_of_day() -> None:
+    """23:30 UTC on the 2nd is the 3rd's morning in Tokyo."""
+    slots = [slot_at(9), slot_at(13), slot_at(18), slot_at(23, 30)]
+    london = group_by_day_and_part(slots, ZoneInfo(LONDON))
+    assert [(g.day.day, [p for p, _ in g.parts], g.count) for g in london] == [
+        (2, ["morning", "afternoon", "evening"], 4)
+    ]
+    tokyo = group_by_day_and_part(slots, ZoneInfo("Asia/Tokyo"))
+    assert [(g.day.day, [p for p, _ in g.parts]) for g in tokyo] == [
+        (2, ["evening"]),
+        (3, ["morning"]),
+    ]
+
+
+def test_the_nearest_free_times_lie_either_side_of_the_wanted_one() -> None:
+    slots = [slot_at(h) for h in range(8, 18)]
+    wanted = datetime(2026, 3, 2, 12, 10, tzinfo=UTC)
+    assert [s.start.hour for s in nearest_slots(slots, wanted, count=4)] == [11, 12, 13, 14]
+    assert nearest_slots([], wanted) == []
+
+
+def test_waitlist_preferences_match_in_the_visitors_own_zone() -> None:
+    """Monday 2 March 2026, 18:00 UTC is Monday evening in London, Monday afternoon in New York."""
+    monday_six = slot_at(18)
+    assert matches_preferences(monday_six, ZoneInfo(LONDON), ["0-evening"])
+    assert not matches_preferences(monday_six, ZoneInfo(LONDON), ["0-afternoon", "1-evening"])
+    assert matches_preferences(monday_six, ZoneInfo("America/New_York"), ["0-afternoon"])

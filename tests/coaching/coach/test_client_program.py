@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -34,13 +37,33 @@ def make_ready(client: Client) -> None:
         make_session(client, days_ago=days)
 
 
+def program_of(client: Client) -> Any:
+    return load_program(Client.objects.get(pk=client.pk))
+
+
+def day_name(client: Client, days_ago: int) -> str:
+    on = client.today() - timedelta(days=days_ago)
+    return f"{on:%A} {on.day} {on:%B}"
+
+
+@pytest.fixture
+def midday() -> Any:
+    """It is noon today in the studio's zone, whatever the real hour (the clock keeps running)."""
+    real = timezone.now
+    noon = datetime.combine(timezone.localdate(), time(12), tzinfo=ZoneInfo("Europe/London"))
+    start = real()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: noon + (real() - start)):
+        yield noon
+
+
 def test_the_program_page_shows_stage_gate_history_and_chart(
     as_coach_a: HttpClient, client_a: Client
 ) -> None:
-    make_session(client_a, days_ago=2, pain_during=4, notes="Tight hamstrings")
+    make_session(client_a, days_ago=2, pain_during=3, notes="Tight hamstrings")
     body = as_coach_a.get(url(client_a)).content.decode()
     assert "Stage 3 of 8: Glute bridge" in body
-    assert "0 of 3 green sessions" in body
+    assert "<li>0 of 3 green days</li>" in body  # 3 during is above the floor of 2: amber
+    assert "<li>Pain reached 3 during the session</li>" in body
     assert "Started</strong> to 3. Glute bridge" in body
     assert "Consented to storing health data" in body
     assert "Tight hamstrings" in body
@@ -56,6 +79,7 @@ def test_advancing_a_ready_client_with_htmx_returns_the_updated_program(
     body = response.content.decode()
     assert "Stage 4 of 8: Standing hip hinge" in body
     assert "Advanced to stage 4: Standing hip hinge." in body
+    assert "No sessions logged at this stage yet" in body  # the gate starts again
     row = StageAssignment.objects.filter(client=client_a).latest()
     assert (row.kind, row.assigned_by, row.from_stage.position) == ("advance", coach_a, 3)
 
@@ -72,9 +96,10 @@ def test_advancing_without_javascript_redirects_back_with_a_message(
 def test_advancing_a_client_who_is_not_ready_is_refused_with_the_reason(
     as_coach_a: HttpClient, client_a: Client
 ) -> None:
+    make_session(client_a, days_ago=3)
     make_session(client_a, days_ago=1)
     response = as_coach_a.post(url(client_a, "advance"), headers=HTMX)
-    assert "Not ready to progress: 1 of 3 green sessions." in response.content.decode()
+    assert "Not ready to progress: 2 of 3 green days." in response.content.decode()
     assert StageAssignment.objects.filter(client=client_a).count() == 1
 
 
@@ -95,13 +120,34 @@ def test_regressing_records_the_flare_as_the_reason(
     as_coach_a: HttpClient, client_a: Client
 ) -> None:
     make_session(client_a, days_ago=1, pain_during=7)
-    as_coach_a.post(url(client_a, "regress"), headers=HTMX)
+    page = as_coach_a.get(url(client_a)).content.decode()
+    assert f"Red on {day_name(client_a, 1)}: pain during was above the ceiling" in page
+    assert "Suggested: cut the volume or load at this stage" in page
+    response = as_coach_a.post(url(client_a, "regress"), headers=HTMX)
+    assert "Stage 2 of 8: Kneeling hip thrust" in response.content.decode()
     row = StageAssignment.objects.filter(client=client_a).latest()
     assert (row.kind, row.stage.position, row.reason) == (
         "regress",
         2,
-        "Flare-up: pain rose to 7 during the last session",
+        f"Flare-up: red on {day_name(client_a, 1)}: pain during was above the ceiling",
     )
+
+
+@pytest.mark.parametrize(
+    ("first_red", "suggestion"),
+    [
+        (7, "Suggested: regress one stage (two red days within a week)"),
+        (8, "Suggested: cut the volume or load at this stage"),
+    ],
+)
+def test_two_red_days_within_a_week_suggest_regressing(
+    as_coach_a: HttpClient, client_a: Client, first_red: int, suggestion: str
+) -> None:
+    """Reds known 6 days apart suggest regressing one stage; 7 apart, cutting the load."""
+    make_session(client_a, days_ago=first_red, pain_during=6)
+    make_session(client_a, days_ago=1, pain_after=6)
+    body = as_coach_a.get(url(client_a)).content.decode()
+    assert suggestion in body
 
 
 @pytest.mark.parametrize(
@@ -140,11 +186,13 @@ def test_signing_off_technique_opens_the_gate_into_a_loaded_stage(
     hinge = make_client("hinge@example.com", coach=coach_a, position=4)
     make_ready(hinge)
     body = as_coach_a.get(url(hinge)).content.decode()
-    assert "Technique not signed off for the standing hip hinge" in body
-    as_coach_a.post(url(hinge, "sign-off"), {"note": "Clean hinge"}, headers=HTMX)
+    assert "<li>3 of 3 green days</li>" in body
+    assert "<li>Technique not signed off for the standing hip hinge</li>" in body
+    signed = as_coach_a.post(url(hinge, "sign-off"), {"note": "Clean hinge"}, headers=HTMX)
+    assert "<li>Ready for the kettlebell deadlift</li>" in signed.content.decode()
     assert TechniqueSignoff.objects.get(client=hinge).coach == coach_a
     as_coach_a.post(url(hinge, "advance"), headers=HTMX)
-    assert load_program(hinge).stage.position == 5
+    assert program_of(hinge).stage.position == 5
 
 
 def test_an_over_long_sign_off_note_or_reason_is_refused_and_nothing_is_saved(
@@ -157,7 +205,7 @@ def test_an_over_long_sign_off_note_or_reason_is_refused_and_nothing_is_saved(
     assert not TechniqueSignoff.objects.filter(client=hinge).exists()
     long_reason = as_coach_a.post(url(hinge, "regress"), {"reason": "x" * 501}, follow=True)
     assert "Keep the reason to 500 characters or fewer" in long_reason.content.decode()
-    assert load_program(hinge).stage.position == 4
+    assert program_of(hinge).stage.position == 4
 
 
 def test_notes_are_added_with_who_and_when(
@@ -200,7 +248,8 @@ def test_flaring_up_emails_the_coach_once(
     coach_a: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """A session that turns the client red sends one alert naming the client and the reason."""
+    """A session that turns the client red sends one alert naming the client, with a link
+    to their program and no health data (the program page gives the reason)."""
     client.force_login(client_a.user)
     data = {
         "performed_on": timezone.localdate().isoformat(),
@@ -210,6 +259,7 @@ def test_flaring_up_emails_the_coach_once(
         "pain_during": "8",
         "pain_after": "3",
         "felt_in": ["lower_back"],
+        "lower_back_hurt": "no",
     }
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/me/log/", data)
@@ -219,19 +269,28 @@ def test_flaring_up_emails_the_coach_once(
     alert = mail.outbox[0]
     assert alert.to == [coach_a.email]
     assert alert.subject == "Flare-up: Ava Example"
-    assert "Pain rose to 8 during the last session" in alert.body
-    assert f"/coach/clients/{client_a.pk}/" in alert.body
+    assert alert.body.rstrip().endswith(f"/coach/clients/{client_a.pk}/")
+    text = alert.body.split("http")[0]
+    assert not any(ch.isdigit() for ch in text) and "pain" not in text.lower()
 
 
 def test_a_red_check_in_answer_also_alerts_the_coach(
-    client: HttpClient, client_a: Client, django_capture_on_commit_callbacks: Any
+    client: HttpClient,
+    client_a: Client,
+    midday: datetime,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """2 above the usual level the next morning is red: the coach hears, by a link only."""
     session = make_session(client_a, days_ago=1, pain_before=1, next_day_pain=None)
     client.force_login(client_a.user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/me/check-in/", {"session": session.pk, "pain": "4"})
+        client.post("/me/check-in/", {"day": session.performed_on.isoformat(), "pain": "3"})
     assert [m.subject for m in mail.outbox] == ["Flare-up: Ava Example"]
-    assert "worse the next morning (4, up from 1" in mail.outbox[0].body
+    assert f"/coach/clients/{client_a.pk}/" in mail.outbox[0].body
+    assert not any(ch.isdigit() for ch in mail.outbox[0].body.split("http")[0])
+    client.force_login(client_a.coach)
+    page = client.get(url(client_a)).content.decode()
+    assert "Red today: back pain was 2 or more points worse the next morning" in page
 
 
 # --- Who sees what -------------------------------------------------------------------
@@ -293,6 +352,9 @@ def test_the_program_page_makes_the_same_queries_for_10_or_500_sessions(
     django_assert_num_queries: DjangoAssertNumQueries,
     sessions: int,
 ) -> None:
+    """Ten sessions or five hundred: 12 queries (budget 14), the session and user included,
+    and the view written to the audit trail."""
+    from clients.audit.models import AuditEntry
     from tests.factories import make_many_sessions
 
     make_many_sessions(client_a, sessions)
@@ -300,6 +362,28 @@ def test_the_program_page_makes_the_same_queries_for_10_or_500_sessions(
         response = as_coach_a.get(url(client_a))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(sessions, 50)
+    viewed = AuditEntry.objects.filter(additional_data__what="view").get()
+    assert (viewed.actor, viewed.additional_data["client_id"]) == (
+        response.wsgi_request.user,
+        client_a.pk,
+    )
+
+
+def test_the_head_coach_sees_the_audit_trail_within_the_query_budget(
+    client: HttpClient, client_a: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """The head coach's page adds the trail: 13 queries (budget 14); other coaches never see it."""
+    from tests.factories import make_coach
+
+    head = make_coach("head@example.com", first_name="Hana", head=True)
+    client.force_login(head)
+    client.get(url(client_a))
+    with django_assert_num_queries(13):
+        response = client.get(url(client_a))
+    body = response.content.decode()
+    assert "Audit trail" in body and "Hana Example · View" in body
+    client.force_login(client_a.coach)
+    assert "Audit trail" not in client.get(url(client_a)).content.decode()
 
 
 # --- Invitations ---------------------------------------------------------------------------

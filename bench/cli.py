@@ -1,0 +1,103 @@
+"""The benchmark's database steps, run by bench/run.py in a subprocess per database.
+
+    python -m bench.cli prepare --clients 2000 --manifest PATH
+        build the studio if it is missing (then `recompute_gate`, when the app has it),
+        run `tick` when the app has it, and write what the benchmark needs as JSON;
+    python -m bench.cli cleanup --manifest PATH
+        delete the sessions the benchmark's POSTs added and put the POST clients' rows
+        back as they were before the run (so stored state matches again).
+
+DATABASE_URL says which database; DJANGO_SETTINGS_MODULE defaults to bench.settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    from coaching.config import load_settings_or_exit
+
+    load_settings_or_exit()
+    import django
+
+    django.setup()
+
+
+def _run_if_present(name: str) -> float | None:
+    """Run a management command if the app has it (stored gate state comes later)."""
+    from django.core.management import call_command, get_commands
+
+    if name not in get_commands():
+        return None
+    started = time.perf_counter()
+    call_command(name)
+    return round(time.perf_counter() - started, 2)
+
+
+def prepare(n_clients: int, seed: int, manifest_path: Path) -> dict[str, Any]:
+    from bench.data import (
+        generate,
+        manifest,
+        remove_sessions_added_by_bench,
+        snapshot_post_clients,
+    )
+
+    started = time.perf_counter()
+    generated = generate(n_clients, seed=seed)
+    generation_s = round(time.perf_counter() - started, 2) if generated else None
+    # Sessions left by a run that was stopped before its clean-up: remove them first.
+    leftovers = 0 if generated else remove_sessions_added_by_bench()
+    recompute_s = _run_if_present("recompute_gate") if generated or leftovers else None
+    tick_s = _run_if_present("tick")
+    info = manifest()
+    info.update(
+        generated_now=generated,
+        generation_s=generation_s,
+        recompute_gate_s=recompute_s,
+        tick_s=tick_s,
+        leftover_sessions_removed=leftovers,
+        post_clients_snapshot=snapshot_post_clients(),
+    )
+    manifest_path.write_text(json.dumps(info, indent=2))
+    return {key: info[key] for key in ("clients", "sessions", "generated_now", "generation_s")}
+
+
+def cleanup(manifest_path: Path) -> dict[str, Any]:
+    """Delete the sessions the POSTs logged and put the POST clients' rows back as they were."""
+    from bench.data import remove_sessions_added_by_bench, restore_post_clients
+
+    info = json.loads(manifest_path.read_text())
+    deleted = remove_sessions_added_by_bench()
+    restore_post_clients(info["post_clients_snapshot"])
+    return {"deleted_sessions": deleted}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cli", description=__doc__)
+    steps = parser.add_subparsers(dest="step", required=True)
+    step = steps.add_parser("prepare", help="build (once), tick, write the manifest")
+    step.add_argument("--clients", type=int, required=True)
+    step.add_argument("--seed", type=int, default=1)
+    step.add_argument("--manifest", type=Path, required=True)
+    step = steps.add_parser("cleanup", help="delete the sessions the benchmark added")
+    step.add_argument("--manifest", type=Path, required=True)
+    args = parser.parse_args(argv)
+    _setup()
+    if args.step == "prepare":
+        result = prepare(args.clients, args.seed, args.manifest)
+    else:
+        result = cleanup(args.manifest)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The clock's work, run every 15 minutes by cron or a systemd timer (see the README).
+
+Idempotent: running it twice in a row does the work once. It marks check-ins
+missed when their window has closed, recomputes every client whose state can
+change with the date, and enqueues what is due for the task worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from clients import gate
+from coaching.assessments.services import due_work
+
+
+class Command(BaseCommand):
+    help = "Do what the clock makes due: missed check-ins, date-driven recomputes, reminders."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = gate.tick()
+        self.stdout.write(
+            f"tick: {report.clients} clients recomputed, {report.decided} sessions decided, "
+            f"{report.alerts} new flare-ups."
+        )
+        self.stdout.write(f"tick: {due_work()}")
