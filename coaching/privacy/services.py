@@ -16,7 +16,7 @@ from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clients.audit.models import AuditEntry, AuditQuerySet
@@ -175,21 +175,51 @@ def intake_retention_days() -> int:
     return int(getattr(settings, "INTAKE_RETENTION_DAYS", 90))
 
 
+# What a visitor told us, and what the coach wrote back: kept while it serves them.
+INTAKE_FIELDS = {
+    "phone": "",
+    "where_it_hurts": "",
+    "how_long": "",
+    "worse_with": "",
+    "goals": "",
+    "why_in_pain": "",
+    "restricted_movements": "",
+    "movements_to_avoid": "",
+    "movements_to_do": "",
+}
+
+
+def expired_intake(now: datetime) -> QuerySet[Assessment]:
+    """Assessments that never led to a client, past the retention period, still holding answers."""
+    cutoff = now - timedelta(days=intake_retention_days())
+    held = Q()
+    for name in INTAKE_FIELDS:
+        held |= ~Q(**{name: ""})
+    return Assessment.objects.filter(client__isnull=True, starts_at__lt=cutoff).filter(
+        held | Q(avoid_stages__isnull=False) | ~Q(name="")
+    )
+
+
 @transaction.atomic
 def purge_expired_intake(*, now: datetime | None = None) -> int:
-    """Intake answers and outcomes of assessments that never led to a client, once expired."""
+    """Delete the intake answers, outcome and contact details of expired assessments.
+
+    The row stays, nameless, so the coach's counts of past assessments still add up.
+    """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=intake_retention_days())
-    expired = Assessment.objects.filter(client__isnull=True, starts_at__lt=cutoff).exclude(
-        where_it_hurts="", how_long="", worse_with="", goals="", why_in_pain=""
-    )
-    return expired.update(
-        where_it_hurts="",
-        how_long="",
-        worse_with="",
-        goals="",
-        why_in_pain="",
-        restricted_movements="",
-        movements_to_avoid="",
-        movements_to_do="",
-    )
+    ids = list(expired_intake(now).values_list("pk", flat=True).distinct())
+    with disable_auditlog():
+        Assessment.avoid_stages.through.objects.filter(assessment_id__in=ids).delete()
+        Assessment.objects.filter(pk__in=ids).update(
+            **INTAKE_FIELDS, name="", email="", outcome_token_hash=""
+        )
+    AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Assessment),
+        object_pk__in=[str(pk) for pk in ids],
+    ).erase()
+    return len(ids)
+
+
+def retention_due(now: datetime | None = None) -> bool:
+    """Whether any intake has outlived the retention period (tick enqueues the purge then)."""
+    return expired_intake(now or timezone.now()).exists()

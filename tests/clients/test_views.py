@@ -434,6 +434,26 @@ def test_a_client_without_consent_is_asked_before_logging(
     assert 'name="sets"' in client.get("/me/log/").content.decode()
 
 
+def test_a_new_version_of_the_consent_text_asks_again_and_keeps_the_history(
+    client: HttpClient, client_a: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Agreement to an older wording no longer counts: the client agrees again, both are kept."""
+    from clients import services
+    from clients.models import ConsentRecord
+
+    monkeypatch.setattr(services, "CONSENT_VERSION", "2027-01")
+    client.force_login(client_a.user)
+    assert "Before you log anything" in client.get("/me/").content.decode()
+    client.post("/me/log/", good_post())
+    assert not TrainingSession.objects.exists()
+    client.post("/me/consent/")
+    history = list(ConsentRecord.objects.filter(client=client_a).order_by("given_at"))
+    assert [r.version for r in history] == ["2026-11", "2027-01"]
+    assert history[-1].text == services.CONSENT_TEXT
+    client.post("/me/log/", good_post())
+    assert TrainingSession.objects.count() == 1
+
+
 # --- Notices, emergencies and settings --------------------------------------------------
 
 

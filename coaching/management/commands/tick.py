@@ -2,7 +2,8 @@
 
 Idempotent: running it twice in a row does the work once. It marks check-ins
 missed when their window has closed, recomputes every client whose state can
-change with the date, and enqueues what is due for the task worker.
+change with the date, and enqueues what is due for the task worker: reminders,
+held bookings to release, and intake answers past their retention period.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.core.management.base import BaseCommand
 
 from clients import gate
 from coaching.assessments.services import due_work
+from coaching.privacy.services import retention_due
+from coaching.privacy.tasks import purge_expired_intake
 
 
 class Command(BaseCommand):
@@ -25,3 +28,6 @@ class Command(BaseCommand):
             f"{report.alerts} new flare-ups."
         )
         self.stdout.write(f"tick: {due_work()}")
+        if retention_due():
+            purge_expired_intake.enqueue()
+            self.stdout.write("tick: expired intake answers queued for deletion.")
