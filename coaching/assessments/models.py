@@ -217,10 +217,12 @@ class Assessment(models.Model):
                 name="assessment_times_ordered",
             ),
             # One active free assessment per email, whatever its case: the database says no
-            # to a second, even when two arrive at once (PostgreSQL and SQLite alike).
+            # to a second, even when two arrive at once (PostgreSQL and SQLite alike). An
+            # email emptied by the retention purge belongs to no one, so it is left out.
             models.UniqueConstraint(
                 Lower("email"),
-                condition=models.Q(status__in=ACTIVE_STATUSES, legacy_duplicate=False),
+                condition=models.Q(status__in=ACTIVE_STATUSES, legacy_duplicate=False)
+                & ~models.Q(email=""),
                 name="assessment_one_active_per_email",
             ),
             models.UniqueConstraint(

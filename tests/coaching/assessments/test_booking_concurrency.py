@@ -148,3 +148,12 @@ def test_the_database_allows_one_active_assessment_per_email_whatever_its_case(
     Assessment.objects.filter(email="Pat@Example.com").update(status="cancelled")
     _row(coach_a, start + timedelta(hours=2), email="pat@example.com")
     assert Assessment.objects.filter(status="booked").count() == 1
+
+
+@pytest.mark.django_db
+def test_bookings_whose_email_the_retention_purge_emptied_do_not_collide(coach_a: User) -> None:
+    """Old bookings never marked attended keep status "booked"; the purge blanks their email."""
+    start = timezone.now().replace(microsecond=0) - timedelta(days=120)
+    _row(coach_a, start, email="")
+    _row(coach_a, start + timedelta(hours=2), email="")
+    assert Assessment.objects.filter(email="", status="booked").count() == 2
