@@ -198,8 +198,60 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+
+def s3_storage() -> tuple[dict[str, object], list[str]]:
+    """Uploaded media (exercise videos, posters, captions) on any S3-compatible store.
+
+    Returns the storage and the origins the player fetches videos from (for the CSP's
+    media-src). The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as boto3
+    reads them; links are signed for an hour unless AWS_QUERYSTRING_AUTH=false (a
+    public bucket or a CDN in front, named by AWS_S3_CUSTOM_DOMAIN).
+    """
+    bucket = os.environ["AWS_STORAGE_BUCKET_NAME"].strip()
+    endpoint = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    region = os.environ.get("AWS_S3_REGION_NAME", "").strip()
+    domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip()
+    if endpoint and not endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "AWS_S3_ENDPOINT_URL must be the store's address, like https://s3.example.com."
+        )
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+        "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+        "file_overwrite": False,
+    }
+    if endpoint:
+        options["endpoint_url"] = endpoint
+    if region:
+        options["region_name"] = region
+    if domain:
+        options["custom_domain"] = domain
+    if os.environ.get("AWS_DEFAULT_ACL"):
+        options["default_acl"] = os.environ["AWS_DEFAULT_ACL"]
+    if domain:
+        origins = [f"https://{domain.split('/')[0]}"]
+    elif endpoint:
+        origins = [endpoint.split("/", 3)[0] + "//" + endpoint.split("/", 3)[2]]
+    else:
+        regional = f"https://{bucket}.s3.{region}.amazonaws.com" if region else ""
+        origins = [o for o in (f"https://{bucket}.s3.amazonaws.com", regional) if o]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, origins
+
+
+if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
+    _media_storage, MEDIA_ORIGINS = s3_storage()
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGINS = []
+# The largest exercise video a coach may upload, in MB.
+EXERCISE_VIDEO_MAX_MB = env_int("EXERCISE_VIDEO_MAX_MB", 50)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -262,12 +314,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_TAGS = {40: "danger"}
 
 # Content Security Policy: our own scripts with a nonce, video embeds only
-# from the two hosts the exercise pages use.
+# from the two hosts the exercise pages use, our own videos from us or the media store.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    # Exercise videos: from our own Range view, or straight from the media store.
+    "media-src": [CSP.SELF, *MEDIA_ORIGINS],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -1,13 +1,28 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from exercises.forms import ExerciseAdminForm
 from exercises.models import Exercise, Progression, Stage
+from exercises.services import forget_replaced
 
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin[Exercise]):
-    list_display = ["name", "is_loaded", "video_url"]
+    form = ExerciseAdminForm
+    list_display = ["name", "is_loaded", "has_video"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "summary"]
+
+    @admin.display(boolean=True, description="video")
+    def has_video(self, obj: Exercise) -> bool:
+        return bool(obj.video)
+
+    def save_model(self, request: HttpRequest, obj: Exercise, form: Any, change: bool) -> None:
+        before = Exercise.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        forget_replaced(before=before, after=obj)
 
 
 class StageInline(admin.TabularInline[Stage, Progression]):

@@ -1,18 +1,49 @@
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlparse
 
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+
+from exercises.media import clock
 
 
 def volume_text(sets: int, reps: int | None, seconds: int | None, load_kg: object = None) -> str:
     """'3 × 10 reps', '2 × 30 s', with ' at 12 kg' when there is a load."""
     amount = f"{sets} × {reps} reps" if reps else f"{sets} × {seconds} s"
     return f"{amount} at {load_kg:g} kg" if load_kg is not None else amount
+
+
+def media_name(instance: Exercise, filename: str) -> str:
+    """exercises/<slug>/video-<random>.webm: a new name per upload, so caches never go stale."""
+    name = PurePosixPath(filename)
+    return f"exercises/{instance.slug}/{name.stem}-{secrets.token_hex(4)}{name.suffix.lower()}"
+
+
+def serves_itself(storage: Storage) -> bool:
+    """True for a storage on this machine's disk, whose files our own views must serve.
+
+    A remote store (S3 and the like) answers Range requests itself, so the player
+    fetches the video from it directly and no web process streams megabytes.
+    """
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def media_version(name: str) -> str:
+    """A short fingerprint of a stored file's name, for the ?v= of its link."""
+    return hashlib.sha256(name.encode()).hexdigest()[:10]
 
 
 def _lines(text: str) -> list[str]:
@@ -39,9 +70,33 @@ class Exercise(models.Model):
     is_loaded = models.BooleanField(
         "loaded", default=False, help_text="Uses an external load (kettlebell, bar, cable, band)."
     )
+    regression = models.TextField(
+        "easier option",
+        blank=True,
+        help_text="What to do instead when this exercise flares the back up: shown to the "
+        "client after a red session.",
+    )
     video_url = models.URLField(blank=True, help_text="YouTube or Vimeo link.")
     video_start_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Second at which the technique breakdown starts."
+        "technique breakdown at (seconds)",
+        null=True,
+        blank=True,
+        help_text="Second at which the technique breakdown starts; the player jumps there.",
+    )
+    # The studio's own clip, per exercise: it shows the movement, which is the same at
+    # whichever stage of whichever progression uses it.
+    video = models.FileField(
+        upload_to=media_name, blank=True, max_length=200, help_text="MP4 or WebM."
+    )
+    video_type = models.CharField(max_length=20, blank=True, editable=False)
+    poster = models.FileField(
+        upload_to=media_name,
+        blank=True,
+        max_length=200,
+        help_text="A still shown before play: stored as a WebP of at most 10 KB.",
+    )
+    captions = models.FileField(
+        upload_to=media_name, blank=True, max_length=200, help_text="WebVTT captions."
     )
 
     class Meta:
@@ -76,6 +131,31 @@ class Exercise(models.Model):
     @property
     def video_embed_url(self) -> str:
         return video_embed_url(self.video_url, self.video_start_seconds)
+
+    def _served(self, field: FieldFile, view: str) -> str:
+        return reverse(view, kwargs={"slug": self.slug}) + f"?v={media_version(field.name or '')}"
+
+    @property
+    def video_src(self) -> str:
+        """Where the player fetches the video: our Range view, or the remote store itself."""
+        if not self.video:
+            return ""
+        if serves_itself(self.video.storage):
+            return self._served(self.video, "exercises:exercise_video")
+        return str(self.video.storage.url(self.video.name))
+
+    @property
+    def poster_src(self) -> str:
+        return self._served(self.poster, "exercises:exercise_poster") if self.poster else ""
+
+    @property
+    def captions_src(self) -> str:
+        return self._served(self.captions, "exercises:exercise_captions") if self.captions else ""
+
+    @property
+    def technique_clock(self) -> str:
+        """'0:25': when the technique breakdown starts, as the player shows it."""
+        return clock(self.video_start_seconds) if self.video_start_seconds else ""
 
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
