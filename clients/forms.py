@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
 from clients.models import FeltIn
@@ -19,8 +19,37 @@ LOG_WINDOW_DAYS = 14
 PAIN_SCALE_TEMPLATE = "clients/fields/pain_scale.html"
 
 
-def pain_field(label: str, help_text: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+def pain_zones(green_floor: int = 2, amber_ceiling: int = 5) -> dict[int, tuple[str, str]]:
+    """Each 0-10 button's zone, in DESIGN's words: 0-2 safe, 3-5 acceptable, 6-10 too much
+    with the default thresholds; a stage's own thresholds move the edges."""
+    return {
+        n: ("safe", "safe")
+        if n <= green_floor
+        else ("ok", "acceptable")
+        if n <= amber_ceiling
+        else ("high", "too much")
+        for n in range(11)
+    }
+
+
+def pain_rule(amber_ceiling: int) -> str:
+    """The one sentence of the rule, shown above the pain scales."""
+    return (
+        f'<p class="pain-rule" id="pain-rule">Some pain is fine: up to {amber_ceiling} out of 10 '
+        "during and after is acceptable if your back has settled to its usual level by the next "
+        "morning; "
+        f"above {amber_ceiling} is too much for now. 0 is no pain, 10 the worst imaginable.</p>"
+    )
+
+
+class PainField(forms.TypedChoiceField):
+    """A 0-10 choice whose buttons are coloured, and named, by zone."""
+
+    zones: dict[int, tuple[str, str]] = pain_zones()
+
+
+def pain_field(label: str, help_text: str) -> PainField:
+    return PainField(
         label=label,
         choices=PAIN_CHOICES,
         coerce=int,
@@ -169,12 +198,17 @@ class SessionForm(forms.Form):
             del self.fields["load_kg"]
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *[
-                Field(name, template=PAIN_SCALE_TEMPLATE) if name.startswith("pain_") else name
-                for name in self.fields
-            ]
-        )
+        zones = pain_zones(stage.green_floor, stage.amber_ceiling)
+        layout: list[Any] = []
+        for name, field in self.fields.items():
+            if isinstance(field, PainField):
+                field.zones = zones
+                if name == "pain_before":
+                    layout.append(HTML(pain_rule(stage.amber_ceiling)))
+                layout.append(Field(name, template=PAIN_SCALE_TEMPLATE))
+            else:
+                layout.append(name)
+        self.helper.layout = Layout(*layout)
 
     def clean_performed_on(self) -> date:
         value: date = self.cleaned_data["performed_on"]
@@ -250,7 +284,7 @@ class CheckInForm(forms.Form):
             "invalid": "That check-in is not open",
         },
     )
-    pain = pain_field("Back pain this morning", "")
+    pain = pain_field("Back pain now", "")
 
 
 def zone_choices() -> list[tuple[str, str]]:

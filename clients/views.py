@@ -22,7 +22,7 @@ from clients.emergency import emergency_number
 from clients.forms import CheckInForm, DismissForm, SessionForm, ZoneForm
 from clients.models import CONSENT_TEXT, Client, Prescription, TrainingSession
 from clients.progression import Light
-from clients.reasons import LIGHT_WORDS, reasons_in_words
+from clients.reasons import LIGHT_WORDS, check_in_wait, reasons_in_words
 from clients.selectors import (
     check_in_due,
     gate_of,
@@ -116,7 +116,13 @@ def log_session(request: ClientRequest, client: Client) -> HttpResponse:
             else:
                 session = logged.session
                 light = Light(session.shown_light)
-                summary = f"Session saved. {LIGHT_WORDS[light]}."
+                # One wording for a check-in still to come, on every page (reasons.py).
+                light_words = (
+                    check_in_wait(session.performed_on, logged.client.today()).capitalize()
+                    if light == Light.PENDING
+                    else LIGHT_WORDS[light]
+                )
+                summary = f"Session saved. {light_words}."
                 if request.htmx:
                     return TemplateResponse(
                         request,
@@ -126,7 +132,7 @@ def log_session(request: ClientRequest, client: Client) -> HttpResponse:
                             "stage": client.stage,
                             "session": session,
                             "light": light,
-                            "light_words": LIGHT_WORDS[light],
+                            "light_words": light_words,
                             "light_reasons": reasons_in_words(
                                 session.light_reasons, logged.client.today()
                             ),
@@ -163,13 +169,13 @@ def check_in(request: ClientRequest, client: Client) -> HttpResponse:
         except ProgramError as exc:
             error = str(exc)
         else:
-            text = f"Thanks: back pain this morning {answer.pain} out of 10."
+            text = f"Thanks: back pain now {answer.pain} out of 10."
             if request.htmx:
                 # The check-in's client is the locked row the service refreshed the gate on.
                 return TemplateResponse(
                     request,
                     "clients/today.html#check_in_done",
-                    {"summary": text, "gate": gate_of(answer.client)},
+                    {"summary": text, "gate": gate_of(answer.client), "stage": answer.client.stage},
                 )
             messages.success(request, text)
             return redirect("clients:today")

@@ -82,7 +82,7 @@ def test_today_shows_the_stage_the_plan_and_a_big_log_button(as_a: HttpClient) -
     assert "Today: 3 × 12 reps" in body
     assert "Log today's session" in body
     assert "Flatten your lower back into the floor" in body
-    assert "How is your back this morning?" not in body
+    assert "How is your back now?" not in body
 
 
 def test_a_due_check_in_sits_at_the_very_top(
@@ -91,7 +91,7 @@ def test_a_due_check_in_sits_at_the_very_top(
     make_session(client_a, days_ago=1, next_day_pain=None)
     body = as_a.get("/me/").content.decode()
     main = body.split('<main id="main"')[1]
-    assert main.index("How is your back this morning?") < main.index("Stage 3 of 8")
+    assert main.index("How is your back now?") < main.index("Stage 3 of 8")
     assert main.count('name="pain"') == 11
     card = main.split('id="check-in"')[1].split("</section>")[0]
     assert 'action="/me/emergency/"' in card
@@ -103,7 +103,7 @@ def test_logging_a_session_without_javascript_redirects_with_the_light(
     response = as_a.post("/me/log/", good_post(), follow=True)
     assert response.redirect_chain == [("/me/", 302)]
     body = response.content.decode()
-    assert "Session saved. Waiting for the next-morning check-in." in body
+    assert "Session saved. Waiting for tomorrow morning&#x27;s check-in." in body
     assert "Waiting for tomorrow morning&#x27;s check-in" in body
     session = TrainingSession.objects.get(client=client_a)
     assert (session.pain_during, session.felt_hips, session.lower_back_hurt) == (2, True, False)
@@ -266,7 +266,7 @@ def test_answering_the_check_in_with_one_tap(
     )
     assert response.template_name == "clients/today.html#check_in_done"
     body = response.content.decode()
-    assert "back pain this morning 1 out of 10" in body
+    assert "back pain now 1 out of 10" in body
     assert "1 of 3 green days" in body  # the status card, swapped out of band
     session.refresh_from_db()
     assert (session.next_day_pain, session.light) == (1, "green")
@@ -316,7 +316,7 @@ def test_the_check_in_card_shows_from_4am(
     )
     with mock.patch("django.utils.timezone.now", return_value=at):
         body = as_a.get("/me/").content.decode()
-    assert ("How is your back this morning?" in body) is shown
+    assert ("How is your back now?" in body) is shown
 
 
 @pytest.mark.parametrize(
@@ -325,7 +325,7 @@ def test_the_check_in_card_shows_from_4am(
         ("11", "Pain is a whole number from 0 (none) to 10 (worst)"),
         ("-1", "Pain is a whole number from 0 (none) to 10 (worst)"),
         ("lots", "Pain is a whole number from 0 (none) to 10 (worst)"),
-        ("", "Choose your back pain this morning, from 0 (none) to 10 (worst)"),
+        ("", "Choose your back pain now, from 0 (none) to 10 (worst)"),
     ],
 )
 def test_a_check_in_with_a_bad_number_is_explained(

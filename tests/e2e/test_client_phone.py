@@ -13,6 +13,12 @@ from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll, l
 pytestmark = pytest.mark.e2e
 
 
+def tap_pain(page: Page, legend: str, value: int) -> None:
+    """Tap a 0-10 button: its label reads the number, then its zone ("1, safe")."""
+    group = page.get_by_role("group", name=legend)
+    group.locator("label").filter(has_text=re.compile(rf"^{value},")).click()
+
+
 @pytest.fixture
 def mid_morning() -> Iterator[None]:
     """10:00 in the studio's zone, so this morning's check-in is open whenever CI runs."""
@@ -28,13 +34,14 @@ def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(
     log_in(phone, "client@example.com")
     expect(phone).to_have_url(re.compile(r"/me/$"))
     card = phone.locator("#check-in")
-    expect(card.get_by_role("heading")).to_have_text("How is your back this morning?")
+    expect(card.get_by_role("heading")).to_have_text("How is your back now?")
     expect(phone.get_by_text("Waiting for today's check-in (open until midnight)")).to_be_visible()
     assert_no_horizontal_scroll(phone)
     assert_accessible(phone)
 
     card.get_by_role("button", name="1 out of 10").click()
-    expect(phone.locator("#check-in")).to_contain_text("Thanks: back pain this morning 1 out of 10")
+    expect(phone.locator("#check-in")).to_contain_text("Thanks: back pain now 1 out of 10")
+    expect(phone.get_by_text("Thanks: back pain now")).to_have_count(1)
     expect(phone.locator("#status-card")).to_contain_text("3 of 3 green days")
     expect(phone.get_by_text("Waiting for today's check-in")).to_have_count(0)
     assert_accessible(phone)
@@ -53,7 +60,7 @@ def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(
 
     before = TrainingSession.objects.count()
     for legend in ["Pain before", "Worst pain during", "Pain after"]:
-        phone.get_by_role("group", name=legend).get_by_text("1", exact=True).click()
+        tap_pain(phone, legend, 1)
     phone.get_by_label("Hips and glutes").check()
     phone.get_by_role("group", name="Did your lower back hurt?").get_by_label(
         "No", exact=True
@@ -61,7 +68,7 @@ def test_the_demo_client_checks_in_logs_a_session_and_sees_the_gate(
     phone.get_by_role("button", name="Save session").click()
     result = phone.locator("#log-section")
     expect(result.get_by_role("status")).to_contain_text("Session saved")
-    expect(result).to_contain_text("Waiting for the next-morning check-in")
+    expect(result).to_contain_text("Waiting for tomorrow morning's check-in")
     expect(result).to_contain_text("Ready after tomorrow's check-in")
     expect(result).to_contain_text("3 of 3 green days")
     expect(phone).to_have_title(re.compile(r"^Session saved"))
@@ -86,7 +93,7 @@ def test_the_log_form_fits_a_320px_screen_and_works_without_javascript(
     page.goto("/me/log/")
     assert_no_horizontal_scroll(page)
     for legend in ["Pain before", "Worst pain during", "Pain after"]:
-        page.get_by_role("group", name=legend).get_by_text("0", exact=True).click()
+        tap_pain(page, legend, 0)
     page.get_by_label("Hamstrings").check()
     page.get_by_role("group", name="Did your lower back hurt?").get_by_label(
         "No", exact=True
