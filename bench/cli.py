@@ -47,14 +47,20 @@ def prepare(n_clients: int, seed: int, manifest_path: Path) -> dict[str, Any]:
         generate,
         manifest,
         remove_sessions_added_by_bench,
+        restore_post_clients,
         snapshot_post_clients,
     )
 
     started = time.perf_counter()
     generated = generate(n_clients, seed=seed)
     generation_s = round(time.perf_counter() - started, 2) if generated else None
-    # Sessions left by a run that was stopped before its clean-up: remove them first.
+    # A run stopped before its clean-up left sessions behind: remove them, and put the
+    # POST clients back as that run found them.
     leftovers = 0 if generated else remove_sessions_added_by_bench()
+    if leftovers and manifest_path.exists():
+        previous = json.loads(manifest_path.read_text())
+        if previous.get("generated_at") == manifest()["generated_at"]:
+            restore_post_clients(previous["post_clients_snapshot"])
     recompute_s = _run_if_present("recompute_gate") if generated or leftovers else None
     tick_s = _run_if_present("tick")
     info = manifest()
@@ -72,11 +78,14 @@ def prepare(n_clients: int, seed: int, manifest_path: Path) -> dict[str, Any]:
 
 def cleanup(manifest_path: Path) -> dict[str, Any]:
     """Delete the sessions the POSTs logged and put the POST clients' rows back as they were."""
+    from django.db import transaction
+
     from bench.data import remove_sessions_added_by_bench, restore_post_clients
 
     info = json.loads(manifest_path.read_text())
-    deleted = remove_sessions_added_by_bench()
-    restore_post_clients(info["post_clients_snapshot"])
+    with transaction.atomic():  # all or nothing, so a failed clean-up leaves its leftovers
+        deleted = remove_sessions_added_by_bench()
+        restore_post_clients(info["post_clients_snapshot"])
     return {"deleted_sessions": deleted}
 
 
