@@ -22,7 +22,7 @@ from coaching.assessments.models import (
     ContactRequest,
     TimeOff,
 )
-from coaching.assessments.services import BookingError, offer_after_commit, outcome_path
+from coaching.assessments.services import BookingError, offer_after_commit
 from coaching.assessments.tasks import send_outcome_link
 from exercises.models import Stage
 
@@ -70,7 +70,7 @@ def record_outcome(
     if avoid is not None:
         locked.avoid_stages.set(avoid)
     if token:
-        path = outcome_path(token)
+        path = links.outcome_path(token)
         transaction.on_commit(lambda: send_outcome_link.enqueue(locked.pk, path))
     return locked
 

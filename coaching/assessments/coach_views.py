@@ -17,6 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coaching.accounts.roles import StudioRequest, coach_required
 from coaching.assessments import calendars, selectors
+from coaching.assessments.coach_forms import (
+    CoachSettingsForm,
+    OutcomeForm,
+    StatusForm,
+    TimeOffForm,
+    TimeOffFormSet,
+    WindowForm,
+    WindowFormSet,
+)
 from coaching.assessments.coach_services import (
     forget_contact_request,
     issue_calendar_feed,
@@ -25,16 +34,7 @@ from coaching.assessments.coach_services import (
     set_assessment_status,
     start_program,
 )
-from coaching.assessments.forms import (
-    CoachSettingsForm,
-    OutcomeForm,
-    StatusForm,
-    TimeOffForm,
-    TimeOffFormSet,
-    WindowForm,
-    WindowFormSet,
-    zone_names,
-)
+from coaching.assessments.forms import zone_names
 from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
 from coaching.assessments.services import BookingError
 from coaching.assessments.slots import CoachCalendar, Window, free_slots, group_by_day

@@ -1,5 +1,5 @@
-"""A booking's private links (manage, outcome): derived from a per-booking salt and the
-server's secret key, stored only as hashes.
+"""A booking's private links (manage, hold, outcome): derived from a per-booking salt and
+the server's secret key, stored only as hashes; and the paths they open.
 
 A random token stored only as its hash (accounts.tokens) cannot be written
 into an email later: the server no longer knows it. These links must be, in
@@ -16,12 +16,25 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.urls import reverse
 
 from coaching.accounts.tokens import hash_token, new_token
 from coaching.assessments.models import Assessment
 
 MANAGE = "manage"
 OUTCOME = "outcome"
+
+
+def manage_path(token: str) -> str:
+    return reverse("coaching:manage_assessment", kwargs={"token": token})
+
+
+def hold_path(token: str) -> str:
+    return reverse("coaching:confirm_hold", kwargs={"token": token})
+
+
+def outcome_path(token: str) -> str:
+    return reverse("coaching:assessment_outcome_page", kwargs={"token": token})
 
 
 def new_salt() -> str:

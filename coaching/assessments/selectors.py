@@ -20,6 +20,7 @@ from coaching.assessments.models import (
     ContactRequest,
     ScreenOut,
     TimeOff,
+    WaitlistEntry,
 )
 from coaching.assessments.slots import (
     Busy,
@@ -54,6 +55,36 @@ DEFAULT_INTAKE_RETENTION_DAYS = 90
 
 def intake_retention_days() -> int:
     return int(getattr(settings, "INTAKE_RETENTION_DAYS", DEFAULT_INTAKE_RETENTION_DAYS))
+
+
+# Waitlist entries are deleted this long after they were made, with their lapsed holds.
+WAITLIST_DAYS = 30
+
+
+# --- What the clock makes due: `due_work` counts the rows its tasks then change ------------
+
+
+def holds_to_release(now: datetime) -> QuerySet[Assessment]:
+    """Holds for the waitlist unanswered until their time ran out."""
+    return Assessment.objects.filter(status=Assessment.Status.HELD, held_until__lte=now)
+
+
+def waitlist_to_purge(now: datetime) -> QuerySet[WaitlistEntry]:
+    return WaitlistEntry.objects.filter(created_at__lte=now - timedelta(days=WAITLIST_DAYS))
+
+
+def lapsed_holds_to_purge(now: datetime) -> QuerySet[Assessment]:
+    """Holds that lapsed unanswered before the waitlist's cutoff: an email and a time, no more."""
+    return Assessment.objects.filter(
+        status=Assessment.Status.RELEASED, created_at__lte=now - timedelta(days=WAITLIST_DAYS)
+    )
+
+
+def outcome_links_to_expire(now: datetime) -> QuerySet[Assessment]:
+    """Outcome links whose assessment is older than the intake retention period."""
+    return Assessment.objects.exclude(outcome_token_hash="").filter(
+        starts_at__lte=now - timedelta(days=intake_retention_days())
+    )
 
 
 def calendars(*, coach_id: int | None = None, exclude: int | None = None) -> list[CoachCalendar]:

@@ -34,7 +34,7 @@ def _manage_link(assessment: Assessment) -> str:
     token = links.link_token(assessment, links.MANAGE)
     if token is None:
         return ""
-    return absolute_url(reverse("coaching:manage_assessment", kwargs={"token": token}))
+    return absolute_url(links.manage_path(token))
 
 
 def _load(assessment_id: int) -> Assessment | None:
@@ -217,25 +217,25 @@ def _at_least_now(stamp: str) -> datetime:
 
 @task
 def release_lapsed_holds_task(now: str) -> None:
-    from coaching.assessments import services
+    from coaching.assessments import waitlist_services
 
     moment = _at_least_now(now)
-    services.release_lapsed_holds(now=moment)
-    services.offer_waitlist_slots(now=moment)
+    waitlist_services.release_lapsed_holds(now=moment)
+    waitlist_services.offer_waitlist_slots(now=moment)
 
 
 @task
 def offer_waitlist_task(now: str) -> None:
-    from coaching.assessments import services
+    from coaching.assessments import waitlist_services
 
-    services.offer_waitlist_slots(now=_at_least_now(now))
+    waitlist_services.offer_waitlist_slots(now=_at_least_now(now))
 
 
 @task
 def purge_waitlist_task(now: str) -> None:
-    from coaching.assessments import services
+    from coaching.assessments import waitlist_services
 
-    services.purge_waitlist(now=datetime.fromisoformat(now))
+    waitlist_services.purge_waitlist(now=datetime.fromisoformat(now))
 
 
 @task

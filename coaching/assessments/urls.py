@@ -2,21 +2,25 @@
 
 from django.urls import path
 
-from coaching.assessments import coach_views, views
+from coaching.assessments import coach_views, manage_views, views, waitlist_views
 
 urlpatterns = [
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/book/", views.book, name="book"),
     path("assessment/contact/", views.contact_request, name="contact_request"),
-    path("assessment/waitlist/", views.waitlist, name="waitlist"),
-    path("assessment/hold/<str:token>/", views.confirm_hold_page, name="confirm_hold"),
-    path("assessment/manage/<str:token>/", views.manage_assessment, name="manage_assessment"),
+    path("assessment/waitlist/", waitlist_views.waitlist, name="waitlist"),
+    path("assessment/hold/<str:token>/", waitlist_views.confirm_hold_page, name="confirm_hold"),
+    path(
+        "assessment/manage/<str:token>/", manage_views.manage_assessment, name="manage_assessment"
+    ),
     path(
         "assessment/manage/<str:token>/assessment.ics",
-        views.assessment_ics,
+        manage_views.assessment_ics,
         name="assessment_ics",
     ),
-    path("assessment/outcome/<str:token>/", views.outcome_page, name="assessment_outcome_page"),
+    path(
+        "assessment/outcome/<str:token>/", manage_views.outcome_page, name="assessment_outcome_page"
+    ),
     path("coach/assessments/", coach_views.coach_assessments_page, name="coach_assessments"),
     path(
         "coach/assessments/<int:assessment_id>/status/",
