@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Settings default to production-safe values; a local run and the tests use DEBUG's defaults.
 export DEBUG ?= true
 
-.PHONY: run test lint format browser lock clean bench
+.PHONY: run test lint format browser lock clean bench css
 
 $(INSTALLED): requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is needed (found " + sys.version.split()[0] + "): set PYTHON=/path/to/python3.13")'
@@ -46,6 +46,10 @@ browser:
 # The scale benchmark (not a test: CI never runs it); PostgreSQL at BENCH_DATABASE_URL.
 bench: $(INSTALLED)
 	$(BIN)/python -m bench
+
+# Cut Bootstrap down to the classes the templates use, for the phone pages' 60 KB budget.
+css: $(INSTALLED)
+	$(BIN)/python manage.py subset_bootstrap
 
 # Re-pin dependencies after editing pyproject.toml (hashes, no index URLs).
 lock: $(INSTALLED)

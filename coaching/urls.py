@@ -22,4 +22,5 @@ urlpatterns = [
     path("me/", include("clients.urls")),
     path("accounts/", include("coaching.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("", include("clients.pwa.urls")),
 ]
