@@ -52,6 +52,17 @@ def _alarm(description: str) -> Alarm:
     return alarm
 
 
+def _event(assessment: Assessment) -> Event:
+    """The event's identity and times; a moved booking keeps its uid with a higher sequence."""
+    event = Event()
+    event.add("uid", _uid(assessment))
+    event.add("sequence", assessment.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", assessment.starts_at)
+    event.add("dtend", assessment.ends_at)
+    return event
+
+
 def invite(
     assessment: Assessment,
     *,
@@ -61,12 +72,7 @@ def invite(
 ) -> bytes:
     """An iCalendar invite (or cancellation) for one assessment, with an alarm before it."""
     calendar = _calendar(method)
-    event = Event()
-    event.add("uid", _uid(assessment))
-    event.add("sequence", assessment.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", assessment.starts_at)
-    event.add("dtend", assessment.ends_at)
+    event = _event(assessment)
     coach = assessment.coach.user.display_name
     if for_coach:
         title = f"Assessment: {assessment.name}"
@@ -104,12 +110,7 @@ def coach_feed(assessments: Iterable[Assessment], *, coach_name: str) -> bytes:
     calendar = _calendar()
     calendar.add("x-wr-calname", f"{settings.STUDIO_NAME}: {coach_name}'s assessments")
     for assessment in assessments:
-        event = Event()
-        event.add("uid", _uid(assessment))
-        event.add("sequence", assessment.sequence)
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", assessment.starts_at)
-        event.add("dtend", assessment.ends_at)
+        event = _event(assessment)
         title = f"Assessment: {assessment.first_name}" if assessment.first_name else "Assessment"
         event.add("summary", title)
         if assessment.call_link:

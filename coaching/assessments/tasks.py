@@ -54,6 +54,27 @@ def _context(assessment: Assessment, **extra: object) -> dict[str, object]:
     }
 
 
+def _email_visitor(assessment: Assessment, subject: str, template: str, **extra: object) -> None:
+    """A plain-text email to the visitor, no attachment."""
+    EmailMessage(
+        subject=subject,
+        body=render_to_string(template, _context(assessment, **extra)),
+        to=[assessment.email],
+    ).send()
+
+
+def _still_booked(assessment_id: int, sequence: int) -> Assessment | None:
+    """The booking, unless it was cancelled or moved (a new sequence) since the task was queued."""
+    assessment = _load(assessment_id)
+    if (
+        assessment is None
+        or assessment.status != Assessment.Status.BOOKED
+        or assessment.sequence != sequence
+    ):
+        return None
+    return assessment
+
+
 SUBJECTS = {
     "booked": "Your free movement assessment is booked",
     "moved": "Your free movement assessment has moved",
@@ -109,14 +130,12 @@ def send_manage_link(assessment_id: int, link_path: str) -> None:
     assessment = _load(assessment_id)
     if assessment is None or assessment.status not in {"booked", "held"}:
         return
-    EmailMessage(
-        subject="Your free movement assessment: your private link",
-        body=render_to_string(
-            "coaching/assessments/emails/manage_link.txt",
-            _context(assessment, manage_link=absolute_url(link_path)),
-        ),
-        to=[assessment.email],
-    ).send()
+    _email_visitor(
+        assessment,
+        "Your free movement assessment: your private link",
+        "coaching/assessments/emails/manage_link.txt",
+        manage_link=absolute_url(link_path),
+    )
 
 
 REMINDER_SUBJECTS = {
@@ -126,25 +145,20 @@ REMINDER_SUBJECTS = {
 
 
 def _send_reminder(assessment: Assessment, which: str, manage_link: str) -> None:
-    EmailMessage(
-        subject=REMINDER_SUBJECTS[which],
-        body=render_to_string(
-            "coaching/assessments/emails/assessment_reminder.txt",
-            _context(assessment, which=which, manage_link=manage_link),
-        ),
-        to=[assessment.email],
-    ).send()
+    _email_visitor(
+        assessment,
+        REMINDER_SUBJECTS[which],
+        "coaching/assessments/emails/assessment_reminder.txt",
+        which=which,
+        manage_link=manage_link,
+    )
 
 
 @task
 def send_reminder(assessment_id: int, sequence: int, which: str) -> None:
     """The reminder a day ("day") or an hour ("hour") before; skipped after a cancel or move."""
-    assessment = _load(assessment_id)
-    if (
-        assessment is None
-        or assessment.status != Assessment.Status.BOOKED
-        or assessment.sequence != sequence
-    ):
+    assessment = _still_booked(assessment_id, sequence)
+    if assessment is None:
         return
     _send_reminder(assessment, which, _manage_link(assessment))
 
@@ -156,12 +170,8 @@ def send_assessment_reminder(assessment_id: int, sequence: int, manage_path: str
     Kept so reminders already waiting in the queue still run; tick's claim on the
     same booking (day_reminder_at) means only one of the two is ever sent.
     """
-    assessment = _load(assessment_id)
-    if (
-        assessment is None
-        or assessment.status != Assessment.Status.BOOKED
-        or assessment.sequence != sequence
-    ):
+    assessment = _still_booked(assessment_id, sequence)
+    if assessment is None:
         return
     claimed = Assessment.objects.filter(pk=assessment.pk, day_reminder_at__isnull=True).update(
         day_reminder_at=assessment.starts_at
@@ -177,18 +187,13 @@ def send_hold_offer(assessment_id: int, hold_path: str) -> None:
     if assessment is None or assessment.status != Assessment.Status.HELD:
         return
     until = assessment.held_until or assessment.starts_at
-    EmailMessage(
-        subject="A free assessment time you wanted is held for you",
-        body=render_to_string(
-            "coaching/assessments/emails/hold_offer.txt",
-            _context(
-                assessment,
-                hold_link=absolute_url(hold_path),
-                held_until=f"{until.astimezone(ZoneInfo(assessment.visitor_time_zone)):%H:%M}",
-            ),
-        ),
-        to=[assessment.email],
-    ).send()
+    _email_visitor(
+        assessment,
+        "A free assessment time you wanted is held for you",
+        "coaching/assessments/emails/hold_offer.txt",
+        hold_link=absolute_url(hold_path),
+        held_until=f"{until.astimezone(ZoneInfo(assessment.visitor_time_zone)):%H:%M}",
+    )
 
 
 @task
@@ -197,14 +202,12 @@ def send_outcome_link(assessment_id: int, outcome_path: str) -> None:
     assessment = _load(assessment_id)
     if assessment is None:
         return
-    EmailMessage(
-        subject="Your movement assessment: your coach's summary is ready",
-        body=render_to_string(
-            "coaching/assessments/emails/outcome_ready.txt",
-            _context(assessment, outcome_link=absolute_url(outcome_path)),
-        ),
-        to=[assessment.email],
-    ).send()
+    _email_visitor(
+        assessment,
+        "Your movement assessment: your coach's summary is ready",
+        "coaching/assessments/emails/outcome_ready.txt",
+        outcome_link=absolute_url(outcome_path),
+    )
 
 
 # --- Housekeeping queued by manage.py tick (each idempotent; `now` is an ISO time) ----------
