@@ -215,3 +215,32 @@ def test_the_admin_checks_uploads_the_same_way(
     assert exercise.video_type == "video/webm" and exercise.video.name.endswith(".webm")
     assert exercise.poster.name.endswith(".webp") and exercise.poster.size <= 10 * 1024
     assert exercise.captions.name.endswith(".vtt")
+
+
+def test_the_today_page_shows_the_video_for_no_extra_query(
+    client: HttpClient, client_a: Any, clip: bytes
+) -> None:
+    """The clip rides on the stage's exercise, already read with the stage: /me/ makes the
+    same number of queries with a video as without (budget 8), and says plainly when
+    there is none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exercises.services import MediaChange, update_media
+
+    client.force_login(client_a.user)
+    client.get("/me/")
+    with CaptureQueriesContext(connection) as without:
+        body = client.get("/me/").content.decode()
+    assert "There is no video of the glute bridge yet" in body
+    exercise = Exercise.objects.get(slug="glute-bridge")
+    update_media(
+        exercise=exercise,
+        change=MediaChange(
+            video=SimpleUploadedFile("c.webm", clip), video_type="video/webm", technique_at=25
+        ),
+    )
+    with CaptureQueriesContext(connection) as with_video:
+        body = client.get("/me/").content.decode()
+    assert 'preload="none"' in body and "Technique: 0:25" in body
+    assert len(with_video) == len(without) <= 8
