@@ -43,8 +43,8 @@ def _run_if_present(name: str) -> float | None:
 
 
 def prepare(n_clients: int, seed: int, manifest_path: Path) -> dict[str, Any]:
-    from bench.data import (
-        generate,
+    from bench.data import generate
+    from bench.data.manifest import (
         manifest,
         remove_sessions_added_by_bench,
         restore_post_clients,
@@ -80,7 +80,7 @@ def cleanup(manifest_path: Path) -> dict[str, Any]:
     """Delete the sessions the POSTs logged and put the POST clients' rows back as they were."""
     from django.db import transaction
 
-    from bench.data import remove_sessions_added_by_bench, restore_post_clients
+    from bench.data.manifest import remove_sessions_added_by_bench, restore_post_clients
 
     info = json.loads(manifest_path.read_text())
     with transaction.atomic():  # all or nothing, so a failed clean-up leaves its leftovers

@@ -1,4 +1,4 @@
-"""The scale benchmark's data generator (bench/data.py), at 20 clients."""
+"""The scale benchmark's data generator (bench/data/), at 20 clients."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections import Counter
 
 import pytest
 
-from bench.data import BUSY_COACH_EMAIL, HEAD_COACH_EMAIL, generate, manifest
+from bench.data import generate
+from bench.data.cast import BUSY_COACH_EMAIL, HEAD_COACH_EMAIL
+from bench.data.manifest import manifest
 from clients.models import Client, StageAssignment, TechniqueSignoff, TrainingSession
 from coaching.models import Assessment, AvailabilityWindow, Coach
 from exercises.models import Stage
