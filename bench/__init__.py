@@ -5,3 +5,16 @@
 database is down. bench.settings, bench.urls and bench.middleware load only when
 DJANGO_SETTINGS_MODULE=bench.settings, which the scale benchmark sets for its servers.
 """
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+
+
+class BenchError(Exception):
+    """Something is wrong with a page or the set-up: the run stops with this message."""

@@ -29,19 +29,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench import PYTHON, ROOT
+from bench.server import free_port, gunicorn_command, stop
+
 LIMIT_S = 5.0
 FRIENDLY_500 = "Sorry, something went wrong"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -118,18 +111,7 @@ def gunicorn(env: dict[str, str]) -> Iterator[int]:
     port = free_port()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "coaching.wsgi",
-                "--workers",
-                "2",
-                "--timeout",
-                "30",
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
+            gunicorn_command(port, workers=2, extra=["--timeout", "30"]),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -151,12 +133,7 @@ def gunicorn(env: dict[str, str]) -> Iterator[int]:
                 time.sleep(0.2)
             yield port
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 @dataclass

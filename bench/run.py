@@ -1,7 +1,7 @@
 """`make bench`: how the app's pages scale from 20 clients to 2,000, served as in production.
 
 For each size it makes sure a PostgreSQL database exists (bench_2000, bench_20), migrates
-it, builds the studio once (bench/data.py; later runs reuse it), then serves each with
+it, builds the studio once (bench/data/; later runs reuse it), then serves each with
 gunicorn (3 workers, DEBUG off, WhiteNoise's compressed manifest storage, behind a
 pretend TLS proxy), logs in through the login form and times every page: median and p95
 at concurrency 1 and 8, with each request's query count from the X-Bench-Queries header
@@ -28,45 +28,35 @@ Environment (all optional):
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
-import socket
-import subprocess
 import sys
 import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.browser import Browser
-from bench.measure import (
-    BenchError,
-    Limits,
-    Result,
-    Studio,
-    add_ratios,
-    classify,
-    measure,
-    open_studio,
-    tasks,
-    warm_up,
+from bench import RESULTS, ROOT, BenchError
+from bench.databases import (
+    DB_PREFIX,
+    app_env,
+    clean_up_database,
+    db_name,
+    ensure_database,
+    manage,
+    manifest_summary,
+    prepare_database,
+    safe_url,
 )
+from bench.measure import Limits, Result, add_ratios, classify, measure, tasks, warm_up
+from bench.pages import Studio, open_studio
 from bench.report import print_table, write_json
+from bench.server import Server
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
 PLAN_RESERVE_S = 10  # for stopping the servers after the last page
-DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
-
-
-def db_name(size: int) -> str:
-    return f"{DB_PREFIX}_{size}"
 
 
 @dataclass
@@ -130,15 +120,15 @@ def main() -> int:
 def run(settings: Settings, started: float) -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(48)
-    envs = {size: _app_env(settings.database_url(size), secret) for size in settings.sizes}
-    print(f"== Scale benchmark: sizes {settings.sizes}, server {_safe(settings.server_url)}")
+    envs = {size: app_env(settings.database_url(size), secret) for size in settings.sizes}
+    print(f"== Scale benchmark: sizes {settings.sizes}, server {safe_url(settings.server_url)}")
     for size in settings.sizes:
-        _ensure_database(settings, size)
-    _manage(["collectstatic", "--no-input", "-v", "0"], envs[settings.sizes[0]], "collectstatic")
+        ensure_database(settings.server_url, size, regenerate=settings.regenerate)
+    manage(["collectstatic", "--no-input", "-v", "0"], envs[settings.sizes[0]], "collectstatic")
     manifests: dict[int, dict[str, Any]] = {}
     for size in settings.sizes:
-        _manage(["migrate", "--no-input", "-v", "0"], envs[size], f"migrate {db_name(size)}")
-        manifests[size] = _prepare(size, envs[size])
+        manage(["migrate", "--no-input", "-v", "0"], envs[size], f"migrate {db_name(size)}")
+        manifests[size] = prepare_database(size, envs[size])
     setup_s = time.perf_counter() - started
 
     notes: list[str] = []
@@ -146,21 +136,23 @@ def run(settings: Settings, started: float) -> dict[str, Any]:
     began = time.perf_counter()
     try:
         results = _measure_all(settings, manifests, envs, notes, began)
+    except BenchError as exc:
+        raise BenchError(f"{exc}{_server_errors(settings.sizes)}") from None
     finally:
         measuring_s = time.perf_counter() - began
-        cleanup = {str(size): _cleanup(size, envs[size]) for size in settings.sizes}
+        cleanup = {str(size): clean_up_database(size, envs[size]) for size in settings.sizes}
     print(f"   measuring took {measuring_s:.0f} s")
     classify(results, settings.limits)
     add_ratios(results)
     return {
         "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "settings": {
-            "server_url": _safe(settings.server_url),
+            "server_url": safe_url(settings.server_url),
             "sizes": settings.sizes,
             "budget_s": settings.budget_s,
             **asdict(settings.limits),
         },
-        "sizes": {str(size): _summary(info) for size, info in manifests.items()},
+        "sizes": {str(size): manifest_summary(info) for size, info in manifests.items()},
         "timings_s": {
             "setup": round(setup_s, 1),
             "generation": {str(s): m["generation_s"] for s, m in manifests.items()},
@@ -181,31 +173,6 @@ def _measure_all(
     began: float,
 ) -> list[Result]:
     """Serve every size at once (idle servers cost nothing), warm up all, then measure."""
-    try:
-        return _serve_and_measure(settings, manifests, envs, notes, began)
-    except BenchError as exc:
-        raise BenchError(f"{exc}{_server_errors(settings.sizes)}") from None
-
-
-def _server_errors(sizes: list[int]) -> str:
-    """The last exception each server logged, to say why a page failed."""
-    found = ""
-    for size in sizes:
-        log = RESULTS / f"gunicorn-{db_name(size)}.log"
-        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-        errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
-        if errors:
-            found += f"\n   {log.relative_to(ROOT)}: {errors[-1]}"
-    return f"\nThe servers' last errors (full tracebacks in the logs):{found}" if found else ""
-
-
-def _serve_and_measure(
-    settings: Settings,
-    manifests: dict[int, dict[str, Any]],
-    envs: dict[int, dict[str, str]],
-    notes: list[str],
-    began: float,
-) -> list[Result]:
     with ExitStack() as stack:
         studios: list[Studio] = []
         for size in settings.sizes:
@@ -225,6 +192,18 @@ def _serve_and_measure(
         return measure(tasks(studios), deadline, settings.limits, _announce, _progress)
 
 
+def _server_errors(sizes: list[int]) -> str:
+    """The last exception each server logged, to say why a page failed."""
+    found = ""
+    for size in sizes:
+        log = RESULTS / f"gunicorn-{db_name(size)}.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+        if errors:
+            found += f"\n   {log.relative_to(ROOT)}: {errors[-1]}"
+    return f"\nThe servers' last errors (full tracebacks in the logs):{found}" if found else ""
+
+
 def _announce(studio: Studio, left: float | None) -> None:
     budget = f" (time left in the budget: {left:.0f} s)" if left is not None else ""
     print(f"\n== {studio.size:,} clients{budget}")
@@ -242,212 +221,3 @@ def _progress(r: Result) -> None:
         f"{r.seconds:5.1f} s{tag}",
         flush=True,
     )
-
-
-# --- Databases and the app's commands ---------------------------------------------------
-
-
-def _safe(url: str) -> str:
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0] if len(netloc) == 2 else ""
-    host = f"{user}@{netloc[-1]}" if user else netloc[-1]
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _ensure_database(settings: Settings, size: int) -> None:
-    import psycopg
-
-    name = db_name(size)
-    try:
-        with psycopg.connect(f"{settings.server_url}/postgres", autocommit=True) as conn:
-            if settings.regenerate:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not found:
-                conn.execute(f'CREATE DATABASE "{name}"')
-                print(f"   created database {name}")
-    except psycopg.Error as exc:
-        raise BenchError(f"cannot reach PostgreSQL at {_safe(settings.server_url)}: {exc}") from exc
-
-
-def _app_env(database_url: str, secret: str) -> dict[str, str]:
-    """Production's environment: DEBUG off, every required variable set, behind TLS."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DEBUG="false",
-        SECRET_KEY=secret,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=database_url,
-        EMAIL_HOST="127.0.0.1",
-        SITE_URL="https://studio.example.com",
-        BEHIND_TLS_PROXY="true",
-        TASKS_BACKEND="database",  # emails and alerts are only queued, never sent
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _manage(args: list[str], env: dict[str, str], what: str) -> None:
-    began = time.perf_counter()
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise BenchError(f"{what} failed:\n{done.stdout}{done.stderr}")
-    print(f"   {what}: {time.perf_counter() - began:.1f} s")
-
-
-def _prepare(size: int, env: dict[str, str]) -> dict[str, Any]:
-    path = RESULTS / f"manifest-{db_name(size)}.json"
-    print(f"   {db_name(size)}: checking the data (built on the first run: that takes minutes)")
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.cli", "prepare", "--clients", str(size), "--manifest", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise BenchError(f"preparing {db_name(size)} failed:\n{done.stdout}{done.stderr}")
-    info: dict[str, Any] = json.loads(path.read_text())
-    if info["generated_now"]:
-        print(f"   {db_name(size)}: generated in {info['generation_s']:.1f} s")
-    else:
-        print(f"   {db_name(size)}: reusing the data generated on {info['generated_on']}")
-    if info["leftover_sessions_removed"]:
-        print(
-            f"   {db_name(size)}: removed {info['leftover_sessions_removed']} sessions left by "
-            "an interrupted run"
-        )
-    for command in ("recompute_gate", "tick"):
-        if info[f"{command}_s"] is not None:
-            print(f"   {db_name(size)}: manage.py {command} took {info[f'{command}_s']:.1f} s")
-    age = (datetime.now().date() - datetime.fromisoformat(info["generated_on"]).date()).days
-    if age > 7:
-        print(
-            f"   note: {db_name(size)}'s data is {age} days old, so its clients have drifted "
-            "quiet; BENCH_REGENERATE=1 builds it afresh"
-        )
-    if info["clients"] != size:
-        raise BenchError(f"{db_name(size)} holds {info['clients']} clients, not {size}.")
-    return info
-
-
-def _cleanup(size: int, env: dict[str, str]) -> dict[str, Any]:
-    """Remove what the POSTs added; on failure the next run removes it before measuring."""
-    path = RESULTS / f"manifest-{db_name(size)}.json"
-    try:
-        # The code may have moved on during the run (a new migration): catch up first.
-        _manage(["migrate", "--no-input", "-v", "0"], env, f"migrate {db_name(size)}")
-    except BenchError as exc:
-        print(f"   clean-up of {db_name(size)} skipped (the next run does it): {exc}")
-        return {"error": str(exc)[-500:]}
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.cli", "cleanup", "--manifest", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        tail = "\n".join(done.stderr.strip().splitlines()[-3:])
-        print(f"   clean-up of {db_name(size)} failed (the next run does it):\n{tail}")
-        return {"error": done.stderr[-500:]}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"   {db_name(size)}: removed the {result['deleted_sessions']} sessions the bench logged")
-    return result
-
-
-def _summary(info: dict[str, Any]) -> dict[str, Any]:
-    keep = [
-        "clients",
-        "clients_per_coach",
-        "sessions",
-        "assignments",
-        "regressions",
-        "signoffs",
-        "assessments",
-        "generated_on",
-        "generated_now",
-        "generation_s",
-        "recompute_gate_s",
-        "leftover_sessions_removed",
-        "tick_s",
-        "detail",
-        "surname",
-    ]
-    return {key: info[key] for key in keep}
-
-
-# --- gunicorn ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """gunicorn coaching.wsgi --workers 3 on a free local port, stopped on exit."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env = env
-        self.log = log
-        self.port = _free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        command = [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "coaching.wsgi",
-            "--workers",
-            "3",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-        ]
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
-            )
-        try:
-            self._wait_until_up()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def _wait_until_up(self) -> None:
-        assert self.proc is not None
-        deadline = time.monotonic() + 60
-        probe = Browser(self.port)
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise BenchError(f"gunicorn exited at start:\n{self._tail()}")
-            try:
-                if probe.get("/bench/bare/").status == 200:
-                    return
-            except OSError:
-                pass
-            finally:
-                probe.close()
-            time.sleep(0.2)
-        raise BenchError(f"gunicorn did not answer within 60 s:\n{self._tail()}")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def _tail(self) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
