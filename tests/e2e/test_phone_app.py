@@ -211,7 +211,8 @@ def test_the_video_plays_and_jumps_to_the_technique_chapter(
     exercise = give_video(MARIA)
     page = app.new_page()
     fetched: list[tuple[str, int]] = []
-    page.on("response", lambda r: fetched.append((r.url, r.status)))
+    # On the context: once the service worker controls the page, its fetches show there.
+    app.on("response", lambda r: fetched.append((r.url, r.status)))
     log_in(page, MARIA)
     page.goto("/me/")
     video = page.locator("video")
