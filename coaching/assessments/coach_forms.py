@@ -125,6 +125,16 @@ class CoachSettingsForm(forms.Form):
         self.helper.form_tag = False
 
 
+def _digits_and_order(form: forms.BaseForm, message: str) -> dict[str, Any]:
+    """A row's numbers in plain digits, and its end after its start."""
+    refuse_foreign_digits(form)
+    data = form.cleaned_data
+    start, end = data.get("starts_at"), data.get("ends_at")
+    if start and end and end <= start:
+        form.add_error("ends_at", message)
+    return data
+
+
 class WindowForm(forms.ModelForm[AvailabilityWindow]):
     class Meta:
         model = AvailabilityWindow
@@ -140,12 +150,7 @@ class WindowForm(forms.ModelForm[AvailabilityWindow]):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        refuse_foreign_digits(self)
-        data = self.cleaned_data
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start and end and end <= start:
-            self.add_error("ends_at", "The end time must be after the start time")
-        return data
+        return _digits_and_order(self, "The end time must be after the start time")
 
 
 class TimeOffForm(forms.ModelForm[TimeOff]):
@@ -173,12 +178,7 @@ class TimeOffForm(forms.ModelForm[TimeOff]):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        refuse_foreign_digits(self)
-        data = self.cleaned_data
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start and end and end <= start:
-            self.add_error("ends_at", "The end must be after the start")
-        return data
+        return _digits_and_order(self, "The end must be after the start")
 
 
 class StrictModelFormSet(forms.BaseModelFormSet[Any, Any]):
