@@ -18,13 +18,8 @@ from clients.models import (
     TechniqueSignoff,
     TrainingSession,
 )
-from clients.services import (
-    CORRECTABLE_FIELDS,
-    ProgramError,
-    advance_stage,
-    correct_session,
-    regress_stage,
-)
+from clients.program.services import advance_stage, regress_stage
+from clients.services import CORRECTABLE_FIELDS, ProgramError, correct_session
 from clients.tasks import recompute_stage
 from exercises.admin import StageAdmin
 from exercises.models import Stage

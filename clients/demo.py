@@ -15,10 +15,15 @@ from clients.models import (
     CONSENT_VERSION,
     CheckIn,
     Client,
+    Message,
+    PsfsAnswer,
+    ReadMarker,
     StageAssignment,
     TechniqueSignoff,
     TrainingSession,
+    WeeklyPain,
 )
+from clients.outcomes.scoring import week_of
 from exercises.models import Stage
 
 # (days ago, pain before, worst during, after, next morning or None, felt in lower back)
@@ -211,7 +216,91 @@ def build_client(spec: DemoClient, *, user: Any, coach: Any, stages: list[Stage]
         if s.next_day_pain is not None and s.next_day_answered_at is not None
     )
     Client.objects.filter(pk=client.pk).update(
-        last_session_on=max((s.performed_on for s in sessions), default=None)
+        last_session_on=max((s.performed_on for s in sessions), default=None),
+        # The demo's history happened long ago: its clients have heard of every change.
+        notified_assignment=StageAssignment.objects.filter(client=client).first(),
     )
+    _messages(client, coach, spec.email, today)
+    _outcomes(client, spec.email, today)
     gate.refresh_by_id(client.pk, alert=False)
     return client
+
+
+# (days ago, from the coach, text): read by both, unless the client wrote last.
+MESSAGES: dict[str, list[tuple[int, bool, str]]] = {
+    "client@example.com": [
+        (6, True, "How did the first bridges feel? Any twinge in the lower back?"),
+        (6, False, "Mostly in my glutes, which felt odd in a good way. My back was fine."),
+        (5, True, "That is what we want. Same sets this week, and keep the pause at the top."),
+    ],
+    "maria@example.com": [
+        (2, False, "I have a 12 kg kettlebell at home: is that enough for the next stage?"),
+    ],
+    "tom@example.com": [
+        (1, False, "My back is sore after yesterday's session. Should I rest today?"),
+    ],
+}
+
+
+def _messages(client: Client, coach: Any, email: str, today: date) -> None:
+    """A short thread, so the messages pages and the unread counts have something to show."""
+    thread = MESSAGES.get(email, [])
+    rows = Message.objects.bulk_create(
+        Message(
+            client=client,
+            author=coach if from_coach else client.user,
+            text=text,
+            sent_at=_at(today - timedelta(days=days), 9 + i),
+        )
+        for i, (days, from_coach, text) in enumerate(thread)
+    )
+    if rows:
+        client_wrote_last = not thread[-1][1]
+        readers = [client.user] if client_wrote_last else [client.user, coach]
+        ReadMarker.objects.bulk_create(
+            ReadMarker(client=client, reader=reader, read_up_to=rows[-1].pk) for reader in readers
+        )
+
+
+# (days ago, three scores) on the client's three activities, and weekly ratings, oldest first.
+PSFS: dict[str, tuple[list[str], list[tuple[int, list[int]]]]] = {
+    "client@example.com": (
+        ["Putting on socks", "Sitting through a film", "Lifting the shopping"],
+        [(33, [2, 3, 4]), (5, [5, 4, 7])],
+    ),
+    "maria@example.com": (
+        ["Gardening", "Driving for an hour", "Picking up my niece"],
+        [(20, [3, 5, 4])],
+    ),
+}
+WEEKLY_PAIN = {"client@example.com": [6, 5, 5, 4, 3], "maria@example.com": [4, 3]}
+
+
+def _outcomes(client: Client, email: str, today: date) -> None:
+    """A few outcome answers, so the charts and the change since the start show."""
+    names, answers = PSFS.get(email, ([], []))
+    PsfsAnswer.objects.bulk_create(
+        PsfsAnswer(
+            client=client,
+            answered_at=_at(today - timedelta(days=days), 8),
+            answered_on=today - timedelta(days=days),
+            activity_1=names[0],
+            activity_2=names[1],
+            activity_3=names[2],
+            score_1=scores[0],
+            score_2=scores[1],
+            score_3=scores[2],
+        )
+        for days, scores in answers
+    )
+    ratings = WEEKLY_PAIN.get(email, [])
+    WeeklyPain.objects.bulk_create(
+        WeeklyPain(
+            client=client,
+            week_of=week_of(today) - timedelta(weeks=len(ratings) - i),
+            rating=rating,
+            answered_at=_at(week_of(today) - timedelta(weeks=len(ratings) - i), 8),
+            answered_on=week_of(today) - timedelta(weeks=len(ratings) - i),
+        )
+        for i, rating in enumerate(ratings)
+    )

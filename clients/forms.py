@@ -10,7 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
-from clients.models import FeltIn
+from clients.models import FeltIn, Prescription
 from exercises.models import Stage
 
 PAIN_CHOICES = [(n, str(n)) for n in range(11)]
@@ -173,7 +173,13 @@ class SessionForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, stage: Stage, today: date, earliest: date | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        stage: Stage,
+        today: date,
+        earliest: date | None = None,
+        plan: Prescription | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.stage = stage
@@ -196,6 +202,18 @@ class SessionForm(forms.Form):
             del self.fields["reps"]
         if not stage.exercise.is_loaded:
             del self.fields["load_kg"]
+        if plan is not None:
+            # The coach's plan fills the numbers in: the client only changes what differed.
+            load = plan.target_load_kg.normalize() if plan.target_load_kg is not None else None
+            prefill: dict[str, object] = {
+                "sets": plan.sets,
+                "reps": plan.reps,
+                "seconds": plan.seconds,
+                "load_kg": load,
+            }
+            for name, value in prefill.items():
+                if name in self.fields and value is not None:
+                    self.fields[name].initial = value
         self.helper = FormHelper()
         self.helper.form_tag = False
         zones = pain_zones(stage.green_floor, stage.amber_ceiling)

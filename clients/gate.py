@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -45,8 +44,8 @@ SESSION_FIELDS = [
     "light_reasons",
     "red_known_on",
 ]
-# Resting values look back two weeks; a usual level three days before that.
-LOOKBACK_DAYS = 2 * progression.WEEK_DAYS + progression.USUAL_LOOKBACK_DAYS
+# Resting values look back two weeks (a usual level three days before that); adherence a month.
+LOOKBACK_DAYS = 30
 
 
 def thresholds_of(stage: Stage) -> Thresholds:
@@ -114,7 +113,9 @@ class Locked:
             .filter(progression_id=client.progression_id, position__gte=Subquery(current))
             .annotate(
                 signed_off=Exists(
-                    TechniqueSignoff.objects.filter(client_id=client.pk, stage=OuterRef("pk"))
+                    TechniqueSignoff.objects.filter(
+                        client_id=client.pk, stage=OuterRef("pk"), undone_at__isnull=True
+                    )
                 )
             )
             .order_by("position")[:2]
@@ -364,48 +365,3 @@ def refresh_by_id(client_id: int, *, alert: bool = True, dry_run: bool = False) 
     """Lock one client and refresh them, in a transaction of its own."""
     with transaction.atomic():
         return refresh(lock(client_id), alert=alert, dry_run=dry_run)
-
-
-@dataclass
-class TickReport:
-    clients: int = 0
-    decided: int = 0
-    alerts: int = 0
-
-
-def due_for_tick(now: datetime) -> list[int]:
-    """Clients whose state can change with the clock now.
-
-    Their client-day has turned since their last recompute (the weekly windows,
-    the 14-day freshness and check-in wording move), or a session of theirs
-    still waits to be decided (its check-in window may have closed).
-    """
-    waiting = set(
-        TrainingSession.objects.filter(light="")
-        .exclude(client__status=Client.Status.DISCHARGED)
-        .values_list("client_id", flat=True)
-    )
-    due = []
-    for client_id, zone, computed_on in (
-        Client.objects.exclude(status=Client.Status.DISCHARGED)
-        .filter(stage__isnull=False)
-        .values_list("pk", "time_zone", "gate_computed_on")
-    ):
-        today = local_day(now, zone or settings.TIME_ZONE)
-        if client_id in waiting or computed_on is None or computed_on < today:
-            due.append(client_id)
-    return due
-
-
-def tick(now: datetime | None = None) -> TickReport:
-    """Recompute every client the clock has moved, each in a transaction of their own."""
-    now = now or timezone.now()
-    report = TickReport()
-    for client_id in due_for_tick(now):
-        with transaction.atomic():
-            locked = lock(client_id)
-            outcome = refresh(locked, now=now)
-        report.clients += 1
-        report.decided += len(outcome.sessions)
-        report.alerts += int(bool(outcome.client.get("flare_episode_since")))
-    return report

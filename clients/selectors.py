@@ -12,7 +12,13 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clients.models import Client, Prescription, StageAssignment, TrainingSession
+from clients.models import (
+    Client,
+    Prescription,
+    StageAssignment,
+    TechniqueSignoff,
+    TrainingSession,
+)
 from clients.progression import Reason, Status, Suggestion, check_in_window
 from clients.reasons import STATUS_LABELS, STATUS_WORDS, SUGGESTION_WORDS, words
 from exercises.models import Stage, stage_neighbours
@@ -72,9 +78,13 @@ class Program:
     next_stage: Stage | None
     previous_stage: Stage | None
     prescription: Prescription | None
-    signed_off: bool
+    signoff: TechniqueSignoff | None
     gate: Gate
     today: date
+
+    @property
+    def signed_off(self) -> bool:
+        return self.signoff is not None
 
     @property
     def stage_count(self) -> int:
@@ -94,8 +104,8 @@ def load_program(client: Client) -> Program:
     stages = list(Stage.objects.in_order().filter(progression_id=client.progression_id))
     assert client.stage_id is not None
     stage, previous, following = stage_neighbours(stages, client.stage_id)
-    prescription = Prescription.objects.filter(client=client, stage=stage).first()
-    signed_off = client.signoffs.filter(stage=stage).exists()
+    prescription = Prescription.objects.current(client, stage)
+    signoff = client.signoffs.filter(stage=stage, undone_at__isnull=True).first()
     return Program(
         client=client,
         stages=stages,
@@ -103,7 +113,7 @@ def load_program(client: Client) -> Program:
         next_stage=following,
         previous_stage=previous,
         prescription=prescription,
-        signed_off=signed_off,
+        signoff=signoff,
         gate=gate_of(client),
         today=client.today(),
     )
@@ -173,3 +183,15 @@ def stage_entries(client: Client) -> dict[int, datetime]:
     ):
         entered.setdefault(stage_id, at)
     return entered
+
+
+def sheet_context(client: Client) -> dict[str, object]:
+    """What the printable stage sheet shows: the exercise, its cues, the plan, the pain rule."""
+    program = load_program(client)
+    return {
+        "client": client,
+        "program": program,
+        "stage": program.stage,
+        "prescription": program.prescription,
+        "log_rows": range(10),
+    }

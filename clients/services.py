@@ -10,35 +10,30 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from clients import gate, progression
+from clients.adherence import rates
 from clients.models import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     CheckIn,
     Client,
-    CoachNote,
     ConsentRecord,
     EmergencyReport,
-    Prescription,
     SessionRevision,
     StageAssignment,
-    TechniqueSignoff,
     TrainingSession,
 )
-from clients.progression import Decision, Light, Reason, Status, check_in_window
-from clients.reasons import words
-from clients.tasks import alert_coach_of_emergency, tell_client_of_stage_change
-from exercises.models import Stage
+from clients.progression import Decision, Light, check_in_window
+from clients.tasks import alert_coach_of_emergency
 
 CORRECTABLE_FIELDS = [
     "performed_on",
@@ -81,192 +76,6 @@ def require_consent(client: Client) -> None:
         raise ConsentRequired(
             "Please read and agree to how we keep your health information before logging."
         )
-
-
-# --- Stage changes ---------------------------------------------------------------
-
-
-def _assign(
-    locked: gate.Locked,
-    *,
-    stage: Stage,
-    from_stage: Stage | None,
-    kind: str,
-    by: Any,
-    reason: str,
-    now: datetime,
-) -> StageAssignment:
-    """Move a locked client onto a stage and recompute their gate there."""
-    client = locked.client
-    entered_on = gate.local_day(now, client.zone)
-    assignment = StageAssignment.objects.create(
-        client=client,
-        stage=stage,
-        from_stage=from_stage,
-        kind=kind,
-        assigned_by=by,
-        assigned_at=now,
-        entered_on=entered_on,
-        reason=reason,
-    )
-    client.stage, client.stage_entered_on = stage, entered_on
-    Client.objects.filter(pk=client.pk).update(stage=stage, stage_entered_on=entered_on)
-    locked.load_stages()
-    gate.refresh(locked, now=now)
-    if kind != StageAssignment.Kind.START:
-        transaction.on_commit(lambda: tell_client_of_stage_change.enqueue(assignment.pk))
-    return assignment
-
-
-@transaction.atomic
-def create_client(
-    *,
-    user: Any,
-    coach: Any,
-    stage: Stage,
-    by: Any,
-    reason: str = "Starting stage",
-    consented_at: datetime | None = None,
-    notes: str = "",
-    time_zone: str = "",
-) -> Client:
-    """Make a user a client of a coach and start them on a stage."""
-    now = timezone.now()
-    client = Client.objects.create(
-        user=user,
-        coach=coach,
-        progression_id=stage.progression_id,
-        coach_notes=notes,
-        consented_at=consented_at,
-        consent_version=CONSENT_VERSION if consented_at else "",
-        time_zone=time_zone,
-        stage=stage,
-        stage_entered_on=gate.local_day(now, time_zone or settings.TIME_ZONE),
-    )
-    if consented_at:
-        ConsentRecord.objects.create(
-            client=client, version=CONSENT_VERSION, text=CONSENT_TEXT, given_at=consented_at
-        )
-    locked = gate.lock(client.pk)
-    _assign(
-        locked,
-        stage=stage,
-        from_stage=None,
-        kind=StageAssignment.Kind.START,
-        by=by,
-        reason=reason,
-        now=now,
-    )
-    return locked.client
-
-
-def _reasons_text(client: Client) -> str:
-    today = client.today()
-    return "; ".join(words(Reason.from_json(r), today) for r in client.gate_reasons)
-
-
-@transaction.atomic
-def advance_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignment:
-    """Move a READY client to the next stage, after re-running the gate under the lock."""
-    locked = gate.lock(client.pk)
-    following = locked.next_stage
-    if following is None:
-        raise ProgramError("This client is already on the final stage.")
-    now = timezone.now()
-    gate.refresh(locked, now=now)
-    if locked.client.gate_status != Status.READY:
-        raise ProgramError(f"Not ready to progress: {_reasons_text(locked.client)}.")
-    return _assign(
-        locked,
-        stage=following,
-        from_stage=locked.stage,
-        kind=StageAssignment.Kind.ADVANCE,
-        by=by,
-        reason=reason.strip() or _reasons_text(locked.client),
-        now=now,
-    )
-
-
-@transaction.atomic
-def regress_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignment:
-    """Move a client back one stage."""
-    locked = gate.lock(client.pk)
-    previous = (
-        Stage.objects.filter(
-            progression_id=locked.client.progression_id, position__lt=locked.stage.position
-        )
-        .order_by("-position")
-        .first()
-    )
-    if previous is None:
-        raise ProgramError("This client is already on the first stage.")
-    default = (
-        f"Flare-up: {_reasons_text(locked.client)}"
-        if locked.client.gate_status == Status.FLARE
-        else "Regressed by the coach"
-    )
-    return _assign(
-        locked,
-        stage=previous,
-        from_stage=locked.stage,
-        kind=StageAssignment.Kind.REGRESS,
-        by=by,
-        reason=reason.strip() or default,
-        now=timezone.now(),
-    )
-
-
-@transaction.atomic
-def override_stage(*, client: Client, stage: Stage, by: Any, reason: str) -> StageAssignment:
-    """Move a client to any stage of their progression; a written reason is required."""
-    if not reason.strip():
-        raise ProgramError("Give a reason for moving the client outside the gate.")
-    locked = gate.lock(client.pk)
-    if stage.progression_id != locked.client.progression_id:
-        raise ProgramError("That stage is not part of this client's progression.")
-    if locked.stage.pk == stage.pk:
-        raise ProgramError("The client is already on that stage.")
-    return _assign(
-        locked,
-        stage=stage,
-        from_stage=locked.stage,
-        kind=StageAssignment.Kind.OVERRIDE,
-        by=by,
-        reason=reason.strip(),
-        now=timezone.now(),
-    )
-
-
-@transaction.atomic
-def sign_off_technique(*, client: Client, by: Any, note: str = "") -> TechniqueSignoff:
-    """Record that the client's technique at their current stage is mastered."""
-    locked = gate.lock(client.pk)
-    if locked.signed_off:
-        raise ProgramError(f"Technique at {locked.stage.exercise.name} is already signed off.")
-    signoff = TechniqueSignoff.objects.create(
-        client=locked.client, stage=locked.stage, coach=by, note=note.strip()
-    )
-    locked.signed_off = True
-    gate.refresh(locked)
-    return signoff
-
-
-@transaction.atomic
-def set_prescription(
-    *,
-    client: Client,
-    stage: Stage,
-    sets: int,
-    reps: int | None,
-    seconds: int | None,
-    target_load_kg: Decimal | None,
-) -> Prescription:
-    prescription, _ = Prescription.objects.update_or_create(
-        client=client,
-        stage=stage,
-        defaults={"sets": sets, "reps": reps, "seconds": seconds, "target_load_kg": target_load_kg},
-    )
-    return prescription
 
 
 # --- Sessions and check-ins -------------------------------------------------------
@@ -321,12 +130,19 @@ def log_session(
     decision = gate.decide_new(session, facts, now=now)
     session.save(force_insert=True)
     last = locked.client.last_session_on
-    gate.store(
-        locked,
-        facts,
-        now=now,
-        also={"last_session_on": max(last, session.performed_on) if last else session.performed_on},
-    )
+    last = max(last, session.performed_on) if last else session.performed_on
+    also: dict[str, Any] = {"last_session_on": last}
+    base = rates.Basis.from_json(locked.client.adherence_basis)
+    if base is not None and base.on == facts.today:
+        # Today's adherence moves with this session; tick recomputes it from scratch daily.
+        done = {s.day for s in facts.sessions}
+        result = rates.adherence(base, done=done, last_session_on=last)
+        also |= {
+            "adherence_week": result.week,
+            "adherence_month": result.month,
+            "needs_attention": result.needs_attention,
+        }
+    gate.store(locked, facts, now=now, also=also)
     return Logged(session, locked.client, decision)
 
 
@@ -470,21 +286,6 @@ def set_time_zone(*, client: Client, time_zone: str) -> Client:
 
 
 @transaction.atomic
-def set_client_state(*, client: Client, state: str, by: Any) -> Client:
-    """Pause, discharge or reactivate a client; the coach's note says who and when."""
-    if state not in Client.Status.values:
-        raise ProgramError("Choose active, paused or discharged.")
-    locked = gate.lock(client.pk)
-    locked.client.status = state
-    locked.client.save(update_fields=["status"])
-    CoachNote.objects.create(
-        client=locked.client, author=by, text=f"Marked {Client.Status(state).label.lower()}."
-    )
-    gate.refresh(locked)
-    return locked.client
-
-
-@transaction.atomic
 def report_emergency(*, client: Client) -> EmergencyReport:
     """The client tapped the emergency line: record it and tell their coach at once."""
     report = EmergencyReport.objects.create(client=client)
@@ -497,27 +298,3 @@ def dismiss_stage_notice(*, client: Client, assignment_id: int) -> None:
     """The client has read the notice of their coach's stage change."""
     if StageAssignment.objects.filter(client=client, pk=assignment_id).exists():
         Client.objects.filter(pk=client.pk).update(seen_assignment_id=assignment_id)
-
-
-# --- The coach's records ----------------------------------------------------------
-
-
-@transaction.atomic
-def add_coach_note(*, client: Client, by: Any, text: str) -> CoachNote:
-    return CoachNote.objects.create(client=client, author=by, text=text)
-
-
-@transaction.atomic
-def reassign(*, client: Client, coach: Any, by: Any) -> Client:
-    """Hand a client to another coach, noting who did it in the client's record."""
-    locked = gate.lock(client.pk).client
-    previous = locked.coach
-    locked.coach = coach
-    locked.save(update_fields=["coach"])
-    CoachNote.objects.create(
-        client=locked,
-        author=by,
-        text=f"Reassigned from {previous.display_name} to {coach.display_name}.",
-    )
-    client.coach = coach
-    return locked

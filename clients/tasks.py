@@ -83,3 +83,19 @@ def recompute_stage(stage_id: int) -> None:
 
     for client_id in Client.objects.filter(stage_id=stage_id).values_list("pk", flat=True):
         gate.refresh_by_id(client_id)
+
+
+@task
+def nudge_client(client_id: int) -> None:
+    """The coach's nudge: the reminder to train, sent now, with a link and nothing else."""
+    client = Client.objects.select_related("user", "coach").get(pk=client_id)
+    send_mail(
+        subject=f"A nudge from {client.coach.display_name}: time to train",
+        message=(
+            f"Hello {client.user.first_name or client.name},\n\n"
+            f"{client.coach.display_name} is cheering you on. Today's exercise and the log are "
+            f"here:\n{absolute_url(reverse('clients:today'))}\n"
+        ),
+        from_email=None,
+        recipient_list=[client.user.email],
+    )

@@ -21,13 +21,17 @@ from clients import charts
 from clients.emergency import emergency_number
 from clients.forms import CheckInForm, DismissForm, SessionForm, ZoneForm
 from clients.models import CONSENT_TEXT, Client, Prescription, TrainingSession
+from clients.outcomes.selectors import outcomes_of, today_prompts
 from clients.progression import Light
 from clients.reasons import LIGHT_WORDS, check_in_wait, reasons_in_words
+from clients.reminders.forms import ReminderForm
+from clients.reminders.selectors import reminders_of
 from clients.selectors import (
     check_in_due,
     gate_of,
     load_program,
     session_history,
+    sheet_context,
     stage_entries,
     stage_notice,
 )
@@ -41,9 +45,7 @@ from clients.services import (
     report_emergency,
     set_time_zone,
 )
-from clients.services import (
-    log_session as record_session,
-)
+from clients.services import log_session as record_session
 
 ClientView = Callable[..., HttpResponse]
 PAIN_NUMBERS = range(11)
@@ -82,6 +84,7 @@ def today(request: ClientRequest, client: Client) -> TemplateResponse:
         "clients/today.html",
         {
             **_common(client),
+            "prompts": today_prompts(client, consented=has_consented(client)),
             "program": program,
             "gate": program.gate,
             "check_in": check_in_due(client),
@@ -91,10 +94,16 @@ def today(request: ClientRequest, client: Client) -> TemplateResponse:
     )
 
 
-def _session_form(client: Client, data: Any = None) -> SessionForm:
+def _session_form(
+    client: Client, data: Any = None, plan: Prescription | None = None
+) -> SessionForm:
     assert client.stage is not None
     return SessionForm(
-        data, stage=client.stage, today=client.today(), earliest=client.stage_entered_on
+        data,
+        stage=client.stage,
+        today=client.today(),
+        earliest=client.stage_entered_on,
+        plan=plan,
     )
 
 
@@ -142,12 +151,12 @@ def log_session(request: ClientRequest, client: Client) -> HttpResponse:
                     )
                 messages.success(request, summary)
                 return redirect("clients:today")
-    else:
-        form = _session_form(client)
+    prescription = Prescription.objects.current(client, client.stage)
+    if request.method != "POST":
+        form = _session_form(client, plan=prescription)
     template = "clients/log_session.html"
     if request.htmx:
         template += "#log_form"
-    prescription = Prescription.objects.filter(client=client, stage=client.stage).first()
     plan = prescription.text if prescription else client.stage.prescription
     return TemplateResponse(
         request, template, {**_common(client), "form": form, "stage": client.stage, "plan": plan}
@@ -246,6 +255,7 @@ def progress(request: ClientRequest, client: Client) -> TemplateResponse:
             "page": page,
             "chart": charts.pain_trend(recent),
             "today": program.today,
+            "outcomes": outcomes_of(client),
         },
     )
 
@@ -266,7 +276,15 @@ def settings_page(request: ClientRequest, client: Client) -> HttpResponse:
         set_time_zone(client=client, time_zone=form.cleaned_data["time_zone"])
         messages.success(request, "Saved. Your days and check-ins now follow this time zone.")
         return redirect("clients:settings_page")
-    return TemplateResponse(request, "clients/settings.html", {"form": form, "client": client})
+    return TemplateResponse(
+        request,
+        "clients/settings.html",
+        {
+            "form": form,
+            "client": client,
+            "reminder_form": ReminderForm.for_settings(reminders_of(client)),
+        },
+    )
 
 
 @require_POST
@@ -299,3 +317,10 @@ def dismiss_notice(request: ClientRequest, client: Client) -> HttpResponse:
     if request.htmx:
         return HttpResponse("")
     return redirect("clients:today")
+
+
+@require_GET
+@client_required
+def stage_sheet(request: ClientRequest, client: Client) -> TemplateResponse:
+    """This stage on one printable page, for training away from the phone."""
+    return TemplateResponse(request, "clients/sheet.html", sheet_context(client))

@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlparse
 
@@ -16,10 +17,16 @@ from django.urls import reverse
 from exercises.media import clock
 
 
+def format_kg(load_kg: object) -> str:
+    """One format for a load everywhere: '16 kg', '12.5 kg' (never '16.0 kg')."""
+    value = Decimal(str(load_kg)).normalize()
+    return f"{value:f} kg"
+
+
 def volume_text(sets: int, reps: int | None, seconds: int | None, load_kg: object = None) -> str:
     """'3 × 10 reps', '2 × 30 s', with ' at 12 kg' when there is a load."""
     amount = f"{sets} × {reps} reps" if reps else f"{sets} × {seconds} s"
-    return f"{amount} at {load_kg:g} kg" if load_kg is not None else amount
+    return f"{amount} at {format_kg(load_kg)}" if load_kg is not None else amount
 
 
 def media_name(instance: Exercise, filename: str) -> str:

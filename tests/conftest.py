@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,12 @@ def seeded_transactional_db(transactional_db: None) -> None:
 
     seed = importlib.import_module("exercises.migrations.0002_seed_hip_hinge").seed
     seed(apps, None)
+
+
+@pytest.fixture
+def cast(coach_a: User, client_a: Client, studio_admin: User) -> Any:
+    """The URL walk's cast (tests/walk.py): the head coach, their client, an admin, a
+    booking with its private link, an invitation."""
+    from tests.walk import build_cast
+
+    return build_cast(coach_a, client_a, studio_admin)

@@ -213,6 +213,12 @@ def _save_clients(
                 Prescription(client=client, stage=by_position[plan.position], **plan.prescription)
             )
     StageAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+    if "notified_assignment" in client_fields:
+        # The clients were told of their stage when it happened: tick has nothing to send.
+        latest = {assignment.client_id: assignment for assignment in assignments}
+        for client in clients:
+            client.notified_assignment = latest[client.pk]
+        Client.objects.bulk_update(clients, ["notified_assignment"], batch_size=BATCH)
     TechniqueSignoff.objects.bulk_create(signoffs, batch_size=BATCH)
     TrainingSession.objects.bulk_create(sessions, batch_size=BATCH)
     if check_in_model is not None:

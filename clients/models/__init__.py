@@ -1,7 +1,15 @@
-"""The clients app's models: client records, and sessions with their check-ins."""
+"""The clients app's models: client records, sessions and check-ins, messages and outcomes."""
 
 from clients.audit.models import AuditEntry
+from clients.messages.models import Message, ReadMarker
 from clients.models.assessment import AssessmentSummary
+from clients.models.program import (
+    DEFAULT_SESSIONS_PER_WEEK,
+    CoachNote,
+    Prescription,
+    StateChange,
+    TechniqueSignoff,
+)
 from clients.models.records import (
     CONSENT_TEXT,
     CONSENT_VERSION,
@@ -9,12 +17,9 @@ from clients.models.records import (
     AppendOnlyQuerySet,
     Client,
     ClientQuerySet,
-    CoachNote,
     ConsentRecord,
     EmergencyReport,
-    Prescription,
     StageAssignment,
-    TechniqueSignoff,
     reps_or_seconds,
     sees_all_clients,
 )
@@ -25,11 +30,14 @@ from clients.models.sessions import (
     TrainingSession,
     TrainingSessionQuerySet,
 )
+from clients.outcomes.models import PsfsAnswer, PsfsReminder, WeeklyPain
+from clients.reminders.models import ReminderSent, ReminderSettings
 
 __all__ = [
     "AuditEntry",
     "CONSENT_TEXT",
     "CONSENT_VERSION",
+    "DEFAULT_SESSIONS_PER_WEEK",
     "PAIN_VALIDATORS",
     "AppendOnlyQuerySet",
     "AssessmentSummary",
@@ -40,12 +48,20 @@ __all__ = [
     "ConsentRecord",
     "EmergencyReport",
     "FeltIn",
+    "Message",
     "Prescription",
+    "PsfsAnswer",
+    "PsfsReminder",
+    "ReadMarker",
     "SessionRevision",
     "StageAssignment",
+    "StateChange",
     "TechniqueSignoff",
     "TrainingSession",
     "TrainingSessionQuerySet",
+    "ReminderSent",
+    "ReminderSettings",
+    "WeeklyPain",
     "reps_or_seconds",
     "sees_all_clients",
 ]

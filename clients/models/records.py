@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from clients.progression import Light
 from clients.progression import Status as GateStatus
-from exercises.models import Progression, Stage, volume_text
+from exercises.models import Progression, Stage
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -102,6 +101,24 @@ class Client(models.Model):
     seen_assignment = models.ForeignKey(
         "StageAssignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    notified_assignment = models.ForeignKey(
+        "StageAssignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The last stage change the client was emailed about (after the undo window).",
+    )
+    nudged_on = models.DateField(null=True, blank=True)
+
+    # Adherence: days with a session against the days the prescription asks for, stored
+    # by tick and on each log (clients.adherence), so the dashboard reads it for free.
+    adherence_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    adherence_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days 8-30 before today."
+    )
+    needs_attention = models.BooleanField(default=False)
+    adherence_basis = models.JSONField(default=dict, blank=True)
 
     objects = ClientQuerySet.as_manager()
 
@@ -156,6 +173,7 @@ class StageAssignment(models.Model):
         ADVANCE = "advance", "Advanced"
         REGRESS = "regress", "Regressed"
         OVERRIDE = "override", "Moved"
+        UNDO = "undo", "Undone"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assignments")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
@@ -189,83 +207,6 @@ class StageAssignment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Stage assignments are history: they are never deleted.")
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        """The audit trail files this entry under its client."""
-        return {"client_id": self.client_id}
-
-
-class TechniqueSignoff(models.Model):
-    """A coach's word that a client's technique at a stage is mastered."""
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="signoffs")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
-    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-signed_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["client", "stage"], name="signoff_once_per_stage")
-        ]
-
-    def __str__(self) -> str:
-        return f"Client #{self.client_id}: stage #{self.stage_id} signed off"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        """The audit trail files this entry under its client."""
-        return {"client_id": self.client_id}
-
-
-class Prescription(models.Model):
-    """A client's own sets, reps or seconds and target load at a stage."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="prescriptions")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
-    sets = models.PositiveSmallIntegerField()
-    reps = models.PositiveSmallIntegerField(null=True, blank=True)
-    seconds = models.PositiveSmallIntegerField(null=True, blank=True)
-    target_load_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "stage"], name="prescription_once_per_stage"),
-            models.CheckConstraint(condition=Q(sets__gte=1), name="prescription_sets_positive"),
-            reps_or_seconds("prescription_reps_or_seconds"),
-            models.CheckConstraint(
-                condition=Q(target_load_kg__isnull=True) | Q(target_load_kg__gte=Decimal("0")),
-                name="prescription_load_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Client #{self.client_id}: {self.text}"
-
-    def get_additional_data(self) -> dict[str, int | None]:
-        """The audit trail files this entry under its client."""
-        return {"client_id": self.client_id}
-
-    @property
-    def text(self) -> str:
-        return volume_text(self.sets, self.reps, self.seconds, self.target_load_kg)
-
-
-class CoachNote(models.Model):
-    """A dated note a coach adds to a client's record; kept, never edited."""
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField()
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"Note #{self.pk} on client #{self.client_id}"
 
     def get_additional_data(self) -> dict[str, int | None]:
         """The audit trail files this entry under its client."""

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
-from clients.services import create_client, record_consent
+from clients.program.services import create_client
+from clients.services import record_consent
 from coaching.accounts.models import Invitation, ThrottleCounter, User
 from coaching.accounts.selectors import InviteError, find_invitation
 from coaching.accounts.tasks import send_invitation_email

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from clients.forms import count_field, load_field
+from clients.models import DEFAULT_SESSIONS_PER_WEEK
 from coaching.accounts.models import User
 from exercises.forms import StageChoiceField, stage_choices
 from exercises.models import Stage
@@ -22,6 +23,7 @@ class DashboardFilterForm(forms.Form):
         ("flare", "Flare-up"),
         ("hold", "Hold"),
         ("quiet", "Quiet 7+ days"),
+        ("attention", "Needs attention"),
     ]
     SORT = [("status", "Status"), ("activity", "Last activity")]
 
@@ -130,6 +132,44 @@ class PrescriptionForm(forms.Form):
     reps = count_field("reps", "Reps per set", maximum=100, example=10)
     seconds = count_field("seconds", "Or seconds per set", maximum=600, example=30)
     target_load_kg = load_field("Target load (kg)", required=False)
+    sessions_per_week = forms.IntegerField(
+        label="Sessions a week",
+        min_value=1,
+        max_value=14,
+        initial=DEFAULT_SESSIONS_PER_WEEK,
+        error_messages={
+            "required": "Enter how many sessions a week, from 1 to 14",
+            "invalid": "Sessions a week must be a whole number, like 3",
+            "min_value": "Sessions a week must be at least 1",
+            "max_value": "Sessions a week must be 14 or fewer",
+        },
+    )
+    rest_seconds = forms.IntegerField(
+        label="Rest between sets, seconds (optional)",
+        required=False,
+        min_value=0,
+        max_value=600,
+        error_messages={
+            "invalid": "Rest must be a whole number of seconds, like 60",
+            "min_value": "Rest cannot be negative",
+            "max_value": "Rest must be 600 seconds (10 minutes) or less",
+        },
+    )
+    tempo = forms.RegexField(
+        label="Tempo (optional)",
+        required=False,
+        regex=r"^[0-9](-[0-9X]){1,3}$",
+        max_length=20,
+        help_text="Seconds down-pause-up, for example 3-1-1.",
+        error_messages={"invalid": "Write the tempo as seconds with dashes, like 3-1-1"},
+    )
+    plan_notes = forms.CharField(
+        label="Notes for the client (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the notes to 500 characters or fewer"},
+    )
 
     def __init__(self, *args: Any, loaded: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -210,3 +250,63 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ConfirmForm(forms.Form):
+    """The one confirm step for changes to a program: what will happen, and why."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Give the reason: it goes in the history and the client sees it",
+            "max_length": "Keep the reason to 500 characters or fewer",
+        },
+    )
+    acknowledge = forms.BooleanField(
+        label="I have checked the warning above and want to go ahead",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, warnings: list[str], reason_label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.warnings = warnings
+        self.fields["reason"].label = reason_label
+        if warnings:
+            self.fields["acknowledge"].required = True
+            self.fields["acknowledge"].error_messages["required"] = (
+                "Tick the box to confirm you have read the warning"
+            )
+        else:
+            del self.fields["acknowledge"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason: it goes in the history")
+        return reason
+
+
+class BulkForm(forms.Form):
+    """The clients ticked on the dashboard, and what to do with them."""
+
+    action = forms.ChoiceField(
+        choices=[("nudge", "Nudge")],
+        error_messages={"required": "Choose an action", "invalid_choice": "Choose an action"},
+    )
+    clients = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Tick at least one client",
+            "invalid_choice": "Tick clients from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, client_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedMultipleChoiceField, self.fields["clients"])
+        field.choices = [(pk, str(pk)) for pk in client_ids]

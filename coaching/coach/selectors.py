@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from clients.charts import sparkline_points
+from clients.messages.selectors import unread_messages
 from clients.models import Client, TrainingSession
 from clients.progression import Status
 from clients.selectors import Gate, gate_of
@@ -38,6 +39,7 @@ FILTERS = {
     "ready": Q(gate_status=Status.READY),
     "flare": Q(gate_status=Status.FLARE),
     "hold": Q(gate_status=Status.HOLD),
+    "attention": Q(needs_attention=True),
 }
 
 
@@ -112,10 +114,8 @@ def dashboard(user: User, *, show: str, q: str, sort: str) -> Dashboard:
         clients.select_related("user", "stage__exercise")
         .annotate(
             stage_count=Subquery(stage_count, output_field=IntegerField()),
-            recent_sessions=Count(
-                "sessions",
-                filter=Q(sessions__performed_on__gt=today - timedelta(days=QUIET_DAYS)),
-            ),
+            # Per reader: the head coach's unread count is their own, not the coach's.
+            unread_messages=unread_messages(user),
         )
         .order_by(*order, "pk")
     )

@@ -1,38 +1,36 @@
-"""The coach's pages: the dashboard of clients and one client's program, with its actions."""
+"""The coach's pages: the dashboard of clients, one client's program, adding a client.
+
+The program's actions (each confirmed, the last one undoable) are in coaching.coach.actions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
 from clients import charts
 from clients.audit.selectors import recent_trail
 from clients.audit.services import record
-from clients.models import Client, CoachNote, StageAssignment, sees_all_clients
-from clients.selectors import load_program, session_history
-from clients.services import (
-    ProgramError,
-    add_coach_note,
-    advance_stage,
-    override_stage,
-    reassign,
-    regress_stage,
-    set_prescription,
-    sign_off_technique,
+from clients.models import (
+    DEFAULT_SESSIONS_PER_WEEK,
+    Client,
+    CoachNote,
+    StageAssignment,
+    sees_all_clients,
 )
+from clients.program.services import undo_deadline, undoable
+from clients.selectors import load_program, session_history, sheet_context
 from coaching.accounts.roles import StudioRequest, coach_required
-from coaching.accounts.selectors import InviteError
-from coaching.accounts.services import invite_client, resend_invite
+from coaching.accounts.services import invite_client
 from coaching.coach import selectors
 from coaching.coach.forms import (
     DashboardFilterForm,
@@ -40,9 +38,7 @@ from coaching.coach.forms import (
     NewClientForm,
     NoteForm,
     PrescriptionForm,
-    ReasonForm,
     ReassignForm,
-    SignOffForm,
 )
 
 DASHBOARD_PAGE_SIZE = 25
@@ -83,7 +79,8 @@ def dashboard(request: StudioRequest) -> TemplateResponse:
     return response
 
 
-def _program_context(request: StudioRequest, client: Client, **extra: Any) -> dict[str, Any]:
+def program_context(request: StudioRequest, client: Client, **extra: Any) -> dict[str, Any]:
+    """Everything the program page shows; `extra` carries forms with errors or a confirm step."""
     program = load_program(client)
     assignments = list(
         StageAssignment.objects.filter(client=client).select_related(
@@ -93,6 +90,12 @@ def _program_context(request: StudioRequest, client: Client, **extra: Any) -> di
     page = Paginator(session_history(client), SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     recent = list(session_history(client)[: charts.PROGRAM_SESSIONS])
     rx = program.prescription
+    undo = undoable(
+        assignments[0] if assignments else None,
+        program.signoff,
+        by=request.user,
+        now=timezone.now(),
+    )
     context = {
         "client": client,
         "program": program,
@@ -110,12 +113,18 @@ def _program_context(request: StudioRequest, client: Client, **extra: Any) -> di
                 "reps": rx.reps if rx else program.stage.reps,
                 "seconds": rx.seconds if rx else program.stage.seconds,
                 "target_load_kg": rx.target_load_kg if rx else None,
+                "sessions_per_week": rx.sessions_per_week if rx else DEFAULT_SESSIONS_PER_WEEK,
+                "rest_seconds": rx.rest_seconds if rx else None,
+                "tempo": rx.tempo if rx else "",
+                "plan_notes": rx.notes if rx else "",
             },
         ),
         "reassign_form": ReassignForm(initial={"coach": client.coach_id}),
         "sees_all": sees_all_clients(request.user),
         "trail": recent_trail(client) if sees_all_clients(request.user) else [],
         "invite_pending": not client.user.has_usable_password(),
+        "undo": undo,
+        "undo_until": undo_deadline(undo) if undo else None,
     }
     context.update(extra)
     return context
@@ -127,159 +136,7 @@ def client_detail(request: StudioRequest, client_id: int) -> TemplateResponse:
     client = selectors.access_client(request.user, client_id)
     record(actor=request.user, client=client, action="view")
     return TemplateResponse(
-        request, "coaching/coach/client_detail.html", _program_context(request, client)
-    )
-
-
-def _after_action(
-    request: StudioRequest, client: Client, *, ok: str = "", error: str = "", **forms: Any
-) -> HttpResponse:
-    """Answer an action: the updated program for htmx, a redirect otherwise."""
-    if ok:
-        messages.success(request, ok)
-    if error:
-        messages.error(request, error)
-    if request.htmx:
-        return TemplateResponse(
-            request,
-            "coaching/coach/client_detail.html#program",
-            _program_context(request, client, **forms),
-        )
-    if forms:
-        # A plain POST with an invalid form: show the whole page with the errors.
-        return TemplateResponse(
-            request, "coaching/coach/client_detail.html", _program_context(request, client, **forms)
-        )
-    return redirect("coaching:client_detail", client_id=client.pk)
-
-
-def _program_action(
-    request: StudioRequest, client_id: int, action: Callable[..., Any], **kwargs: Any
-) -> HttpResponse:
-    client = selectors.access_client(request.user, client_id)
-    try:
-        result = action(client=client, by=request.user, **kwargs)
-    except ProgramError as exc:
-        return _after_action(request, client, error=str(exc))
-    # The action changed the stored stage and gate under its lock: show what it left.
-    client = selectors.access_client(request.user, client_id)
-    return _after_action(request, client, ok=_describe(result))
-
-
-def _reasoned_action(
-    request: StudioRequest, client_id: int, action: Callable[..., Any]
-) -> HttpResponse:
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        client = selectors.access_client(request.user, client_id)
-        return _after_action(request, client, error=str(form.errors["reason"][0]))
-    return _program_action(request, client_id, action, reason=form.cleaned_data["reason"])
-
-
-def _describe(row: Any) -> str:
-    if isinstance(row, StageAssignment):
-        return f"{row.get_kind_display()} to stage {row.stage.position}: {row.stage.exercise.name}."
-    return f"Technique signed off for the {row.stage.exercise.name.lower()}."
-
-
-@require_POST
-@coach_required
-def advance_client(request: StudioRequest, client_id: int) -> HttpResponse:
-    return _reasoned_action(request, client_id, advance_stage)
-
-
-@require_POST
-@coach_required
-def regress_client(request: StudioRequest, client_id: int) -> HttpResponse:
-    return _reasoned_action(request, client_id, regress_stage)
-
-
-@require_POST
-@coach_required
-def move_client(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = selectors.access_client(request.user, client_id)
-    form = MoveStageForm(request.POST, stages=load_program(client).stages)
-    if not form.is_valid():
-        return _after_action(request, client, move_form=form, form=form)
-    try:
-        row = override_stage(
-            client=client,
-            stage=form.cleaned_data["stage"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except ProgramError as exc:
-        form.add_error("stage", str(exc))
-        return _after_action(request, client, move_form=form, form=form)
-    client = selectors.access_client(request.user, client_id)
-    return _after_action(request, client, ok=_describe(row))
-
-
-@require_POST
-@coach_required
-def sign_off(request: StudioRequest, client_id: int) -> HttpResponse:
-    form = SignOffForm(request.POST)
-    if not form.is_valid():
-        client = selectors.access_client(request.user, client_id)
-        return _after_action(request, client, error=str(form.errors["note"][0]))
-    return _program_action(request, client_id, sign_off_technique, note=form.cleaned_data["note"])
-
-
-@require_POST
-@coach_required
-def add_note(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = selectors.access_client(request.user, client_id)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _after_action(request, client, note_form=form, form=form)
-    add_coach_note(client=client, by=request.user, text=form.cleaned_data["text"])
-    return _after_action(request, client, ok="Note added.")
-
-
-@require_POST
-@coach_required
-def update_prescription(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = selectors.access_client(request.user, client_id)
-    program = load_program(client)
-    form = PrescriptionForm(request.POST, loaded=program.is_loaded)
-    if not form.is_valid():
-        return _after_action(request, client, prescription_form=form, form=form)
-    prescription = set_prescription(
-        client=client,
-        stage=program.stage,
-        sets=form.cleaned_data["sets"],
-        reps=form.cleaned_data["reps"],
-        seconds=form.cleaned_data["seconds"],
-        target_load_kg=form.cleaned_data.get("target_load_kg"),
-    )
-    return _after_action(request, client, ok=f"Prescription set: {prescription.text}.")
-
-
-@require_POST
-@coach_required
-def reassign_client(request: StudioRequest, client_id: int) -> HttpResponse:
-    if not sees_all_clients(request.user):
-        raise PermissionDenied("Only a head coach or a studio admin can reassign clients.")
-    client = selectors.access_client(request.user, client_id)
-    form = ReassignForm(request.POST)
-    if not form.is_valid():
-        return _after_action(request, client, reassign_form=form, form=form)
-    reassign(client=client, coach=form.cleaned_data["coach"], by=request.user)
-    return _after_action(
-        request, client, ok=f"{client.name} is now coached by {form.cleaned_data['coach']}."
-    )
-
-
-@require_POST
-@coach_required
-def resend_invitation(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = selectors.access_client(request.user, client_id)
-    try:
-        resend_invite(client=client, by=request.user)
-    except InviteError as exc:
-        return _after_action(request, client, error=str(exc))
-    return _after_action(
-        request, client, ok=f"A new invitation is on its way to {client.user.email}."
+        request, "coaching/coach/client_detail.html", program_context(request, client)
     )
 
 
@@ -304,3 +161,11 @@ def new_client(request: StudioRequest) -> HttpResponse:
     else:
         form = NewClientForm()
     return TemplateResponse(request, "coaching/coach/new_client.html", {"form": form})
+
+
+@require_GET
+@coach_required
+def stage_sheet(request: StudioRequest, client_id: int) -> TemplateResponse:
+    """The printable one-page sheet of the client's current stage."""
+    client = selectors.access_client(request.user, client_id)
+    return TemplateResponse(request, "clients/sheet.html", sheet_context(client))

@@ -24,10 +24,13 @@ from clients.models import (
     CoachNote,
     ConsentRecord,
     EmergencyReport,
+    Message,
     Prescription,
+    PsfsAnswer,
     StageAssignment,
     TechniqueSignoff,
     TrainingSession,
+    WeeklyPain,
 )
 from coaching.assessments.models import Assessment
 
@@ -131,6 +134,26 @@ def client_data(client: Client) -> dict[str, Section]:
             .select_related("author")
             .order_by("created_at", "id"),
             {"written_at": "created_at", "by": "author.display_name", "note": "text"},
+        ),
+        "messages": _rows(
+            Message.objects.filter(client=client).select_related("author").order_by("id"),
+            {"sent_at": "sent_at", "from": "author.display_name", "text": "text"},
+        ),
+        "psfs": _rows(
+            PsfsAnswer.objects.filter(client=client).order_by("answered_on", "id"),
+            {
+                "answered_on": "answered_on",
+                "activity_1": "activity_1",
+                "score_1": "score_1",
+                "activity_2": "activity_2",
+                "score_2": "score_2",
+                "activity_3": "activity_3",
+                "score_3": "score_3",
+            },
+        ),
+        "weekly_back_pain": _rows(
+            WeeklyPain.objects.filter(client=client).order_by("week_of"),
+            {"week_of": "week_of", "rating": "rating", "answered_at": "answered_at"},
         ),
         "emergency_reports": _rows(
             EmergencyReport.objects.filter(client=client).order_by("reported_at"),

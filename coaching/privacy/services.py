@@ -27,11 +27,16 @@ from clients.models import (
     CoachNote,
     ConsentRecord,
     EmergencyReport,
+    Message,
     Prescription,
+    PsfsAnswer,
+    PsfsReminder,
+    ReadMarker,
     SessionRevision,
     StageAssignment,
     TechniqueSignoff,
     TrainingSession,
+    WeeklyPain,
     sees_all_clients,
 )
 from coaching.accounts.models import Invitation, User
@@ -43,6 +48,8 @@ CLIENT_TASKS = (
     "clients.tasks.alert_coach_of_flare",
     "clients.tasks.alert_coach_of_emergency",
     "clients.tasks.tell_client_of_stage_change",
+    "clients.messages.tasks.tell_of_new_message",
+    "clients.outcomes.tasks.ask_for_psfs",
 )
 
 
@@ -127,6 +134,11 @@ def erase_client(*, client: Client, by: User) -> Erased:
         counts["signoffs"] = TechniqueSignoff.objects.filter(client=locked).delete()[0]
         counts["prescriptions"] = Prescription.objects.filter(client=locked).delete()[0]
         counts["notes"] = CoachNote.objects.filter(client=locked).erase()[0]
+        counts["messages"] = Message.objects.filter(client=locked).erase()[0]
+        ReadMarker.objects.filter(client=locked).delete()
+        counts["psfs"] = PsfsAnswer.objects.filter(client=locked).erase()[0]
+        PsfsReminder.objects.filter(client=locked).delete()
+        counts["weekly_pain"] = WeeklyPain.objects.filter(client=locked).delete()[0]
         Client.objects.filter(pk=locked.pk).update(seen_assignment=None)
         counts["assignments"] = StageAssignment.objects.filter(client=locked).erase()[0]
         counts["consents"] = ConsentRecord.objects.filter(client=locked).erase()[0]

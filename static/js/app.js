@@ -29,3 +29,23 @@
     fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
   });
 })();
+
+// A confirm step (or any section marked data-autofocus) takes focus when it appears,
+// so keyboard and screen-reader users land on the question they are asked.
+(function () {
+  function focusMarked() {
+    var marked = document.querySelector("[data-autofocus]");
+    if (marked && !document.querySelector("[data-error-summary]")) {
+      marked.focus();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", focusMarked);
+  document.addEventListener("htmx:afterSettle", focusMarked);
+})();
+
+// The stage sheet's print button.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -12,7 +12,8 @@ from django.db import connection, connections
 
 from clients import gate
 from clients.models import Client, StageAssignment, TrainingSession
-from clients.services import Logged, ProgramError, advance_stage, log_session, regress_stage
+from clients.program.services import advance_stage, regress_stage
+from clients.services import Logged, ProgramError, log_session
 from coaching.models import User
 from tests.factories import make_session
 

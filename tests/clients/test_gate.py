@@ -17,8 +17,9 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from clients import gate
+from clients import gate, tick
 from clients.models import CheckIn, Client, StageAssignment, TrainingSession
+from clients.program.services import regress_stage
 from clients.progression import Light, Status
 from clients.services import (
     CheckInClosed,
@@ -26,7 +27,6 @@ from clients.services import (
     answer_check_in,
     correct_session,
     log_session,
-    regress_stage,
 )
 from coaching.models import User
 from tests.clients.test_concurrency import race
@@ -159,10 +159,10 @@ def test_tick_marks_missed_check_ins_and_is_idempotent(coach_a: User) -> None:
         log_session(client=client, values=values(day))
         clock.move_to(at(zone, day + timedelta(days=2), 0, 15))
         assert TrainingSession.objects.get().light == ""
-        first = gate.tick()
+        first = tick.run()
         assert (first.clients, first.decided) == (1, 1)
         assert TrainingSession.objects.get().light == Light.MISSED
-        second = gate.tick()
+        second = tick.run()
         assert (second.clients, second.decided) == (0, 0)
         call_command("recompute_gate", "--check", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
@@ -300,7 +300,7 @@ def test_after_any_sequence_of_writes_the_stored_state_is_the_pure_gates_answer(
                 now += timedelta(hours=rng.choice(hours))
                 clock.move_to(now)
                 if rng.random() < 0.7:
-                    gate.tick()  # as cron would, every 15 minutes
+                    tick.run()  # as cron would, every 15 minutes
                 today = client.today()
                 action = rng.random()
                 try:
@@ -327,7 +327,7 @@ def test_after_any_sequence_of_writes_the_stored_state_is_the_pure_gates_answer(
                     else:
                         regress_stage(client=client, by=coach_a, reason="random")
                 except ProgramError:
-                    gate.tick()  # nothing was written: let the clock's task catch up
+                    tick.run()  # nothing was written: let the clock's task catch up
                 assert_matches_the_pure_gate(client)
                 client.refresh_from_db()
                 statuses[client.gate_status] += 1

@@ -12,20 +12,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clients.models import CheckIn, Client, SessionRevision, StageAssignment, TrainingSession
+from clients.program.services import (
+    advance_stage,
+    override_stage,
+    regress_stage,
+    set_prescription,
+    sign_off_technique,
+)
 from clients.progression import Light, Reason, Status
 from clients.reasons import words
 from clients.selectors import CheckInDue, Program, check_in_due, load_program
 from clients.services import (
     ConsentRequired,
     ProgramError,
-    advance_stage,
     answer_check_in,
     correct_session,
     log_session,
-    override_stage,
-    regress_stage,
-    set_prescription,
-    sign_off_technique,
 )
 from coaching.models import User
 from exercises.models import Stage
@@ -229,18 +231,100 @@ def test_an_override_to_the_current_stage_is_refused(client_a: Client, coach_a: 
         override_stage(client=client_a, stage=stage(3), by=coach_a, reason="x")
 
 
-def test_a_stage_change_tells_the_client_by_a_link_only(
+def test_a_stage_change_tells_the_client_by_a_link_only_after_the_undo_window(
     client_a: Client, coach_a: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """The email names no stage, reason or pain score: the page shows them after login."""
+    """Nothing is sent for 10 minutes (the coach may undo); then one email, a link only.
+
+    The email names no stage, reason or pain score: the page shows them after login.
+    """
+    import time_machine
+
+    from clients import tick
+
     make_session(client_a, days_ago=1, pain_during=7)
-    with django_capture_on_commit_callbacks(execute=True):
-        regress_stage(client=client_a, by=coach_a, reason="Back pain flared at work")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            regress_stage(client=client_a, by=coach_a, reason="Back pain flared at work")
+        clock.move_to(start + timedelta(minutes=9))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tick.tell_stage_changes(timezone.now()) == 0
+        assert mail.outbox == []
+        clock.move_to(start + timedelta(minutes=11))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tick.tell_stage_changes(timezone.now()) == 1
+            assert tick.tell_stage_changes(timezone.now()) == 0
     (email,) = mail.outbox
     assert email.to == [client_a.user.email]
     assert email.body.rstrip().endswith("/me/")
     for private in ("flared", "pain", "Kneeling", "Glute", "7"):
         assert private not in email.body.rsplit("http", 1)[0]
+
+
+def test_a_change_undone_in_time_is_never_told_and_keeps_its_history(
+    client_a: Client, coach_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The undo is a new history entry back to the stage (and its start day) the client had;
+    sessions logged at the new stage meanwhile stay at it; the client hears nothing."""
+    import time_machine
+
+    from clients import tick
+    from clients.program.services import undo_last_change
+
+    before = Client.objects.get(pk=client_a.pk).stage_entered_on
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        regress_stage(client=client_a, by=coach_a, reason="Trying the bridge again")
+        make_session(client_a, days_ago=0)
+        clock.move_to(start + timedelta(minutes=5))
+        undo_last_change(client=client_a, by=coach_a)
+        clock.move_to(start + timedelta(minutes=20))
+        with django_capture_on_commit_callbacks(execute=True):
+            tick.tell_stage_changes(timezone.now())
+    assert mail.outbox == []
+    kinds = list(
+        StageAssignment.objects.filter(client=client_a)
+        .order_by("assigned_at", "id")
+        .values_list("kind", "stage__position")
+    )
+    assert kinds == [("start", 3), ("regress", 2), ("undo", 3)]
+    client_a.refresh_from_db()
+    assert client_a.stage_entered_on == before
+    assert TrainingSession.objects.get().stage.position == 2
+
+
+def test_only_the_coach_who_made_a_change_undoes_it_within_10_minutes(
+    client_a: Client, coach_a: User
+) -> None:
+    import time_machine
+
+    from clients.program.services import UndoError, undo_last_change
+    from tests.factories import make_coach
+
+    head = make_coach("head@example.com", first_name="Hana", head=True)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        regress_stage(client=client_a, by=coach_a, reason="x")
+        with pytest.raises(UndoError, match="nothing of yours to undo"):
+            undo_last_change(client=client_a, by=head)
+        clock.move_to(start + timedelta(minutes=10, seconds=1))
+        with pytest.raises(UndoError):
+            undo_last_change(client=client_a, by=coach_a)
+
+
+def test_a_sign_off_is_undone_as_a_new_state_not_a_deletion(
+    client_a: Client, coach_a: User
+) -> None:
+    from clients.models import TechniqueSignoff
+    from clients.program.services import undo_last_change
+
+    sign_off_technique(client=client_a, by=coach_a, note="Clean bridge")
+    undo_last_change(client=client_a, by=coach_a)
+    signoff = TechniqueSignoff.objects.get()
+    assert signoff.undone_at is not None and signoff.undone_by == coach_a
+    sign_off_technique(client=client_a, by=coach_a, note="Clean bridge, really")
+    assert TechniqueSignoff.objects.count() == 2
 
 
 # --- Check-ins ------------------------------------------------------------------------
@@ -446,7 +530,13 @@ def test_the_database_refuses_impossible_scores(client_a: Client) -> None:
 def test_a_prescription_overrides_the_stage_default(client_a: Client) -> None:
     assert load_program(client_a).prescription_text == "3 × 12 reps"
     set_prescription(
-        client=client_a, stage=stage(3), sets=4, reps=8, seconds=None, target_load_kg=None
+        client=client_a,
+        stage=stage(3),
+        by=client_a.coach,
+        sets=4,
+        reps=8,
+        seconds=None,
+        target_load_kg=None,
     )
     assert load_program(client_a).prescription_text == "4 × 8 reps"
 

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Set for the test run itself (the browser tests' Playwright loop sets the async one):
+# a production process started by a test must not inherit them.
+TEST_ONLY_VARIABLES = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 GOOD_PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 50,
@@ -20,7 +23,7 @@ GOOD_PRODUCTION = {
 
 
 def run_check(overrides: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     env.update(GOOD_PRODUCTION)
     for key, value in overrides.items():
         if value is None:
@@ -92,7 +95,7 @@ RANDOM_KEY = "k3J9-vQx_2LmZt8RwYp5HsNc4Ub7Ae1Df6Gi0Oj_Xy2Wq9Er3Tz5Mv8Bn1Pl4Kc7Sa
 
 
 def production_env(overrides: dict[str, str | None]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     env.pop("STUDIO_PROCESS", None)
     env.update(GOOD_PRODUCTION)
     env.update({"SECRET_KEY": RANDOM_KEY, "DATABASE_URL": README_DATABASE_URL})

@@ -37,6 +37,9 @@ def test_the_demo_coach_advances_a_ready_client(
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Maria Lopez")
     assert_accessible(desktop)
     desktop.get_by_role("button", name="Advance to 5. Kettlebell deadlift").click()
+    # Nothing changes until the coach has read what will happen and given a reason.
+    desktop.get_by_label("Reason (the client sees it with the change)").fill("Three green days")
+    desktop.locator("#confirm").get_by_role("button", name="Advance to stage 5").click()
     expect(desktop.locator("#messages")).to_contain_text("Advanced to stage 5: Kettlebell deadlift")
     history = desktop.locator("#stage-history li").first
     expect(history).to_contain_text("Advanced from 4. Standing hip hinge to 5. Kettlebell deadlift")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Max
 
 from clients import gate
-from clients.models import Client
+from clients.models import Client, TrainingSession
 
 
 class Command(BaseCommand):
@@ -27,6 +28,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
         differences = 0
         ids = Client.objects.filter(stage__isnull=False).order_by("pk").values_list("pk", flat=True)
+        last_logged = dict(
+            TrainingSession.objects.values("client")
+            .annotate(day=Max("performed_on"))
+            .values_list("client", "day")
+        )
+        for client_id, stored in Client.objects.values_list("pk", "last_session_on"):
+            if stored != last_logged.get(client_id):
+                differences += 1
+                self.stdout.write(
+                    f"client {client_id}: last_session_on now {last_logged.get(client_id)!r}"
+                )
+                if not check:
+                    Client.objects.filter(pk=client_id).update(
+                        last_session_on=last_logged.get(client_id)
+                    )
         for client_id in ids:
             outcome = gate.refresh_by_id(client_id, alert=False, dry_run=check)
             for session_id, decision in outcome.sessions.items():

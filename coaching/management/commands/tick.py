@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from clients import gate
+from clients import tick
+from clients.outcomes.services import send_psfs_reminders
+from clients.reminders.services import queue_due_reminders
 from coaching.assessments.services import due_work
 from coaching.privacy.services import retention_due
 from coaching.privacy.tasks import purge_expired_intake
@@ -22,12 +24,10 @@ class Command(BaseCommand):
     help = "Do what the clock makes due: missed check-ins, date-driven recomputes, reminders."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = gate.tick()
-        self.stdout.write(
-            f"tick: {report.clients} clients recomputed, {report.decided} sessions decided, "
-            f"{report.alerts} new flare-ups."
-        )
+        self.stdout.write(f"tick: {tick.run()}.")
         self.stdout.write(f"tick: {due_work()}")
+        self.stdout.write(f"tick: {send_psfs_reminders()} activity check (PSFS) reminders queued.")
+        self.stdout.write(f"tick: {queue_due_reminders()}.")
         if retention_due():
             purge_expired_intake.enqueue()
             self.stdout.write("tick: expired intake answers queued for deletion.")

@@ -32,6 +32,16 @@ def url(client: Client, action: str = "") -> str:
     return f"/coach/clients/{client.pk}/" + (f"{action}/" if action else "")
 
 
+def confirm(coach: HttpClient, client: Client, action: str, reason: str, **data: Any) -> Any:
+    """The two steps of every stage change and sign-off: see what will happen, then confirm."""
+    asked = coach.post(url(client, action), data, headers=HTMX)
+    assert 'id="confirm"' in asked.content.decode()
+    assert StageAssignment.objects.filter(client=client).count() in {1, 2, 3, 4}
+    return coach.post(
+        url(client, action), {**data, "confirm": "True", "reason": reason}, headers=HTMX
+    )
+
+
 def make_ready(client: Client) -> None:
     for days in (5, 3, 1):
         make_session(client, days_ago=days)
@@ -74,21 +84,44 @@ def test_advancing_a_ready_client_with_htmx_returns_the_updated_program(
     as_coach_a: HttpClient, client_a: Client, coach_a: User
 ) -> None:
     make_ready(client_a)
-    response = as_coach_a.post(url(client_a, "advance"), headers=HTMX)
+    asked = as_coach_a.post(url(client_a, "advance"), headers=HTMX)
+    question = asked.content.decode()
+    assert "Advance Ava Example?" in question
+    assert "Ava Example moves from stage 3 (glute bridge) to stage 4 (standing hip hinge)." in (
+        question
+    )
+    assert "in 10 minutes: until then you can undo it" in question
+    assert StageAssignment.objects.filter(client=client_a).count() == 1  # nothing done yet
+    unexplained = as_coach_a.post(url(client_a, "advance"), {"confirm": "True"}, headers=HTMX)
+    assert "Give the reason" in unexplained.content.decode()
+    assert StageAssignment.objects.filter(client=client_a).count() == 1
+    response = as_coach_a.post(
+        url(client_a, "advance"), {"confirm": "True", "reason": "Three green days"}, headers=HTMX
+    )
     assert response.template_name == "coaching/coach/client_detail.html#program"
     body = response.content.decode()
     assert "Stage 4 of 8: Standing hip hinge" in body
+    assert "You can undo it until" in body
     assert "Advanced to stage 4: Standing hip hinge." in body
     assert "No sessions logged at this stage yet" in body  # the gate starts again
     row = StageAssignment.objects.filter(client=client_a).latest()
-    assert (row.kind, row.assigned_by, row.from_stage.position) == ("advance", coach_a, 3)
+    assert (row.kind, row.assigned_by, row.from_stage.position, row.reason) == (
+        "advance",
+        coach_a,
+        3,
+        "Three green days",
+    )
 
 
 def test_advancing_without_javascript_redirects_back_with_a_message(
     as_coach_a: HttpClient, client_a: Client
 ) -> None:
     make_ready(client_a)
-    response = as_coach_a.post(url(client_a, "advance"), follow=True)
+    asked = as_coach_a.post(url(client_a, "advance"))
+    assert asked.status_code == 200 and 'id="confirm"' in asked.content.decode()
+    response = as_coach_a.post(
+        url(client_a, "advance"), {"confirm": "True", "reason": "Ready"}, follow=True
+    )
     assert response.redirect_chain == [(url(client_a), 302)]
     assert "Advanced to stage 4" in response.content.decode()
 
@@ -98,7 +131,7 @@ def test_advancing_a_client_who_is_not_ready_is_refused_with_the_reason(
 ) -> None:
     make_session(client_a, days_ago=3)
     make_session(client_a, days_ago=1)
-    response = as_coach_a.post(url(client_a, "advance"), headers=HTMX)
+    response = confirm(as_coach_a, client_a, "advance", "Keen to move on")
     assert "Not ready to progress: 2 of 3 green days." in response.content.decode()
     assert StageAssignment.objects.filter(client=client_a).count() == 1
 
@@ -123,13 +156,13 @@ def test_regressing_records_the_flare_as_the_reason(
     page = as_coach_a.get(url(client_a)).content.decode()
     assert f"Red on {day_name(client_a, 1)}: pain during was above the ceiling" in page
     assert "Suggested: cut the volume or load at this stage" in page
-    response = as_coach_a.post(url(client_a, "regress"), headers=HTMX)
+    response = confirm(as_coach_a, client_a, "regress", "Flare-up: back to the thrust")
     assert "Stage 2 of 8: Kneeling hip thrust" in response.content.decode()
     row = StageAssignment.objects.filter(client=client_a).latest()
     assert (row.kind, row.stage.position, row.reason) == (
         "regress",
         2,
-        f"Flare-up: red on {day_name(client_a, 1)}: pain during was above the ceiling",
+        "Flare-up: back to the thrust",
     )
 
 
@@ -175,7 +208,12 @@ def test_moving_outside_the_gate_needs_a_valid_stage_and_a_reason(
 
 def test_moving_with_a_reason_writes_an_override(as_coach_a: HttpClient, client_a: Client) -> None:
     stage = Stage.objects.get(progression__slug="hip-hinge", position=6)
-    as_coach_a.post(url(client_a, "move"), {"move-stage": stage.pk, "move-reason": "Ex-lifter"})
+    data = {"move-stage": stage.pk, "move-reason": "Ex-lifter"}
+    asked = as_coach_a.post(url(client_a, "move"), data, headers=HTMX)
+    assert 'name="reason"' in asked.content.decode() and "Ex-lifter</textarea>" in (
+        asked.content.decode()
+    )
+    confirm(as_coach_a, client_a, "move", "Ex-lifter", **data)
     row = StageAssignment.objects.filter(client=client_a).latest()
     assert (row.kind, row.stage.position, row.reason) == ("override", 6, "Ex-lifter")
 
@@ -188,10 +226,13 @@ def test_signing_off_technique_opens_the_gate_into_a_loaded_stage(
     body = as_coach_a.get(url(hinge)).content.decode()
     assert "<li>3 of 3 green days</li>" in body
     assert "<li>Technique not signed off for the standing hip hinge</li>" in body
-    signed = as_coach_a.post(url(hinge, "sign-off"), {"note": "Clean hinge"}, headers=HTMX)
+    asked = as_coach_a.post(url(hinge, "sign-off"), headers=HTMX).content.decode()
+    assert "It opens the gate into the kettlebell deadlift, a loaded stage" in asked
+    signed = confirm(as_coach_a, hinge, "sign-off", "Clean hinge")
     assert "<li>Ready for the kettlebell deadlift</li>" in signed.content.decode()
-    assert TechniqueSignoff.objects.get(client=hinge).coach == coach_a
-    as_coach_a.post(url(hinge, "advance"), headers=HTMX)
+    signoff = TechniqueSignoff.objects.get(client=hinge)
+    assert (signoff.coach, signoff.note) == (coach_a, "Clean hinge")
+    confirm(as_coach_a, hinge, "advance", "Ready and signed off")
     assert program_of(hinge).stage.position == 5
 
 
@@ -200,10 +241,10 @@ def test_an_over_long_sign_off_note_or_reason_is_refused_and_nothing_is_saved(
 ) -> None:
     hinge = make_client("hinge@example.com", coach=coach_a, position=4)
     make_ready(hinge)
-    refused = as_coach_a.post(url(hinge, "sign-off"), {"note": "x" * 501}, headers=HTMX)
-    assert "Keep the note to 500 characters or fewer" in refused.content.decode()
+    refused = confirm(as_coach_a, hinge, "sign-off", "x" * 501)
+    assert "Keep the reason to 500 characters or fewer" in refused.content.decode()
     assert not TechniqueSignoff.objects.filter(client=hinge).exists()
-    long_reason = as_coach_a.post(url(hinge, "regress"), {"reason": "x" * 501}, follow=True)
+    long_reason = as_coach_a.post(url(hinge, "regress"), {"confirm": "True", "reason": "x" * 501})
     assert "Keep the reason to 500 characters or fewer" in long_reason.content.decode()
     assert program_of(hinge).stage.position == 4
 
@@ -225,6 +266,13 @@ def test_notes_are_added_with_who_and_when(
         ({"rx-sets": "x", "rx-reps": "8"}, "sets", "whole number"),
         ({"rx-sets": "3"}, "reps", "either reps per set or seconds"),
         ({"rx-sets": "3", "rx-reps": "8", "rx-seconds": "30"}, "reps", "not both"),
+        (
+            {"rx-sets": "3", "rx-reps": "8", "rx-sessions_per_week": "0"},
+            "sessions_per_week",
+            "at least 1",
+        ),
+        ({"rx-sets": "3", "rx-reps": "8", "rx-tempo": "slow"}, "tempo", "like 3-1-1"),
+        ({"rx-sets": "3", "rx-reps": "8", "rx-rest_seconds": "-5"}, "rest_seconds", "negative"),
     ],
 )
 def test_bad_prescriptions_are_explained_and_not_saved(
@@ -238,8 +286,32 @@ def test_bad_prescriptions_are_explained_and_not_saved(
 def test_a_prescription_is_saved_for_the_current_stage(
     as_coach_a: HttpClient, client_a: Client
 ) -> None:
-    as_coach_a.post(url(client_a, "prescription"), {"rx-sets": "4", "rx-reps": "6"})
-    assert load_program(client_a).prescription_text == "4 × 6 reps"
+    as_coach_a.post(
+        url(client_a, "prescription"),
+        {
+            "rx-sets": "4",
+            "rx-reps": "6",
+            "rx-sessions_per_week": "2",
+            "rx-rest_seconds": "90",
+            "rx-tempo": "3-1-1",
+            "rx-plan_notes": "Squeeze at the top",
+        },
+    )
+    program = load_program(client_a)
+    assert program.prescription_text == "4 × 6 reps"
+    assert program.prescription is not None
+    assert program.prescription.details == [
+        "2 sessions a week",
+        "90 s rest between sets",
+        "tempo 3-1-1",
+    ]
+    as_coach_a.post(
+        url(client_a, "prescription"),
+        {"rx-sets": "3", "rx-reps": "8", "rx-sessions_per_week": "3"},
+    )
+    versions = Prescription.objects.filter(client=client_a).order_by("valid_from", "id")
+    assert [(p.sets, p.sessions_per_week) for p in versions] == [(4, 2), (3, 3)]
+    assert load_program(client_a).prescription_text == "3 × 8 reps"
 
 
 def test_flaring_up_emails_the_coach_once(

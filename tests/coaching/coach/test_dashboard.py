@@ -41,7 +41,14 @@ def test_the_dashboard_lists_flare_ups_first_with_counts(
     client.force_login(coach_a)
     response = client.get("/coach/")
     assert names(response) == ["Fred", "Rita", "Holly", "Quentin"]
-    assert response.context["counts"] == {"all": 4, "ready": 1, "flare": 1, "hold": 2, "quiet": 1}
+    assert response.context["counts"] == {
+        "all": 4,
+        "ready": 1,
+        "flare": 1,
+        "hold": 2,
+        "attention": 0,
+        "quiet": 1,
+    }
     body = response.content.decode()
     yesterday = roster["flare"].today() - timedelta(days=1)
     day = f"{yesterday:%A} {yesterday.day} {yesterday:%B}"

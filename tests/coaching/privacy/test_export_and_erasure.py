@@ -17,8 +17,11 @@ from django.db import connection, models
 from django.test import Client as HttpClient
 
 from clients.audit.models import AuditEntry
-from clients.models import Client, ConsentRecord, TrainingSession
-from clients.services import add_coach_note, correct_session, log_session
+from clients.messages.services import send_message
+from clients.models import Client, ConsentRecord, Message, PsfsAnswer, TrainingSession, WeeklyPain
+from clients.outcomes.services import answer_psfs, rate_week
+from clients.program.services import add_coach_note
+from clients.services import correct_session, log_session
 from coaching.models import Assessment, ErasureRequest, User
 from tests.factories import make_client, make_coach, make_session
 
@@ -35,7 +38,8 @@ def head_coach(db: None) -> User:
 
 @pytest.fixture
 def person(coach_a: User) -> Client:
-    """A client with a long record: sessions with notes, a correction, notes, an assessment."""
+    """A client with a long record: sessions with notes, a correction, notes, an assessment,
+    messages both ways and both outcome measures."""
     client = make_client(EMAIL, coach=coach_a, position=3, first_name="Zephyrine")
     User.objects.filter(pk=client.user_id).update(last_name="Quillfeather")
     client.refresh_from_db()
@@ -63,6 +67,10 @@ def person(coach_a: User) -> Client:
     )
     correct_session(session=logged.session, values={"pain_during": 3}, by=client.user)
     add_coach_note(client=client, by=coach_a, text=f"{NAME} sleeps badly")
+    send_message(client=client, author=client.user, text=f"{NOTE}. {NAME}")
+    send_message(client=client, author=coach_a, text=f"Thanks {NAME}: ease off for a day")
+    answer_psfs(client=client, scores=[2, 3, 4], activities=[NOTE, "Sitting", "Stairs"])
+    rate_week(client=client, rating=4)
     start = logged.session.logged_at - timedelta(days=20)
     Assessment.objects.create(
         coach=coach_a.coach_profile,
@@ -102,10 +110,18 @@ def test_a_client_downloads_everything_as_json_and_as_csvs(person: Client) -> No
     assert {"light", "pain_during", "next_morning_pain"} <= set(data["sessions"][0])
     assert data["check_ins"] and data["stage_history"] and data["consent"]
     assert data["assessments"][0]["phone"] == PHONE
+    assert [m["text"] for m in data["messages"]] == [
+        f"{NOTE}. {NAME}",
+        f"Thanks {NAME}: ease off for a day",
+    ]
+    assert data["messages"][0]["from"] == NAME and "sent_at" in data["messages"][0]
+    assert data["psfs"][0]["activity_1"] == NOTE and data["psfs"][0]["score_3"] == 4
+    assert data["weekly_back_pain"][0]["rating"] == 4
     archive = zipfile.ZipFile(io.BytesIO(web.post("/me/data/", {"action": "csv"}).content))
     names = set(archive.namelist())
     assert {"profile.csv", "consent.csv", "stage_history.csv", "sessions.csv"} <= names
     assert {"check_ins.csv", "assessments.csv"} <= names
+    assert {"messages.csv", "psfs.csv", "weekly_back_pain.csv"} <= names
     rows = list(csv.DictReader(io.StringIO(archive.read("sessions.csv").decode())))
     assert len(rows) == 4 and rows[-1]["pain_during"] == "3"
     exports = AuditEntry.objects.filter(additional_data__what="export")
@@ -205,9 +221,12 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_text_column(
     assert left == [], "\n".join(left)
     assert not TrainingSession.objects.exists()
     assert not ConsentRecord.objects.exists()
+    assert not Message.objects.exists() and not PsfsAnswer.objects.exists()
+    assert not WeeklyPain.objects.exists()
     entry = AuditEntry.objects.get(additional_data__what="erasure")
     assert entry.actor == head_coach
     assert entry.additional_data["sessions"] == 4
+    assert entry.additional_data["messages"] == 2 and entry.additional_data["psfs"] == 1
     assert not mail.outbox or all(EMAIL not in m.body for m in mail.outbox)
 
 
