@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from clients.models import (
+    AssessmentSummary,
     Client,
     Prescription,
     StageAssignment,
@@ -101,7 +102,14 @@ class Program:
 
 def load_program(client: Client) -> Program:
     """Three queries, whatever the history length."""
-    stages = list(Stage.objects.in_order().filter(progression_id=client.progression_id))
+    avoided = AssessmentSummary.avoid_stages.through.objects.filter(
+        assessmentsummary__client_id=client.pk, stage_id=OuterRef("pk")
+    )
+    stages = list(
+        Stage.objects.in_order()
+        .filter(progression_id=client.progression_id)
+        .annotate(avoided=Exists(avoided))
+    )
     assert client.stage_id is not None
     stage, previous, following = stage_neighbours(stages, client.stage_id)
     prescription = Prescription.objects.current(client, stage)
@@ -195,3 +203,24 @@ def sheet_context(client: Client) -> dict[str, object]:
         "prescription": program.prescription,
         "log_rows": range(10),
     }
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the free assessment found, as the client record keeps it."""
+
+    summary: AssessmentSummary
+    avoid: list[Stage]
+
+
+def assessment_findings(client: Client, stages: list[Stage]) -> Findings | None:
+    """The client's assessment summary and the stages on its avoid list: no query.
+
+    The summary comes with the client (select_related "assessment_summary") and the
+    stages from load_program, each marked `avoided`.
+    """
+    try:
+        summary = client.assessment_summary
+    except AssessmentSummary.DoesNotExist:
+        return None
+    return Findings(summary=summary, avoid=[s for s in stages if getattr(s, "avoided", False)])

@@ -27,6 +27,7 @@ from clients.reasons import LIGHT_WORDS, check_in_wait, reasons_in_words
 from clients.reminders.forms import ReminderForm
 from clients.reminders.selectors import reminders_of
 from clients.selectors import (
+    assessment_findings,
     check_in_due,
     gate_of,
     load_program,
@@ -90,6 +91,7 @@ def today(request: ClientRequest, client: Client) -> TemplateResponse:
             "check_in": check_in_due(client),
             "notice": stage_notice(client),
             "pain_numbers": PAIN_NUMBERS,
+            "findings": assessment_findings(client, program.stages),
         },
     )
 

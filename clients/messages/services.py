@@ -21,7 +21,7 @@ from clients.messages.models import MESSAGE_MAX_LENGTH, Message, ReadMarker
 from clients.messages.selectors import may_use_thread
 from clients.messages.tasks import tell_of_new_message
 from clients.models import Client
-from clients.services import ProgramError, require_consent
+from clients.services import ProgramError, has_consented, require_consent
 
 EMAIL_GAP = timedelta(hours=1)
 
@@ -63,6 +63,25 @@ def send_message(*, client: Client, author: Any, text: str) -> Message:
                 partial(tell_of_new_message.enqueue, client.pk, recipient_id=recipient_id)
             )
     return message
+
+
+@transaction.atomic
+def send_to_many(*, clients: list[Client], author: Any, text: str) -> tuple[int, int]:
+    """One message, in each ticked client's own thread: (sent, skipped for want of consent).
+
+    A thread is private to its client, so each gets their own copy; a client who has
+    not consented to the current notice gets none (nothing is stored before consent).
+    """
+    if not text.strip():
+        raise MessageError("Write your message")
+    sent = skipped = 0
+    for client in clients:
+        if not has_consented(client):
+            skipped += 1
+            continue
+        send_message(client=client, author=author, text=text)
+        sent += 1
+    return sent, skipped
 
 
 def _claim_email(*, client: Client, recipient_id: int, now: datetime) -> bool:

@@ -48,7 +48,7 @@ class EmailBackend(ModelBackend):
         user = (
             User.objects.select_related(
                 "coach_profile",
-                "client_profile__assessment",
+                "client_profile__assessment_summary",
                 "client_profile__stage__exercise",
             )
             .filter(pk=user_id)

@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from clients.adherence.services import nudge
+from clients.messages.services import send_to_many
 from clients.models import AssessmentSummary, Client, StageAssignment, sees_all_clients
 from clients.program.services import (
     UNDO_MINUTES,
@@ -326,13 +327,26 @@ def resend_invitation(request: StudioRequest, client_id: int) -> HttpResponse:
 @require_POST
 @coach_required
 def bulk_action(request: StudioRequest) -> HttpResponse:
-    """Nudge the clients ticked on the dashboard (only the coach's own): the reminder, now."""
+    """Nudge or message the clients ticked on the dashboard (only the coach's own)."""
     mine = list(Client.objects.for_coach(request.user).select_related("user"))
     form = BulkForm(request.POST, client_ids=[c.pk for c in mine])
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("coaching:dashboard")
     chosen = [c for c in mine if c.pk in set(form.cleaned_data["clients"])]
+    if form.cleaned_data["action"] == "message":
+        try:
+            sent, skipped = send_to_many(
+                clients=chosen, author=request.user, text=form.cleaned_data["text"]
+            )
+        except ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect("coaching:dashboard")
+        text = f"Message sent to {sent} client{'s' if sent != 1 else ''}."
+        if skipped:
+            text += f" {skipped} not sent: they have not agreed to the privacy notice yet."
+        messages.success(request, text)
+        return redirect("coaching:dashboard")
     sent = nudge(clients=chosen, by=request.user)
     skipped = len(chosen) - sent
     text = f"Nudged {sent} client{'s' if sent != 1 else ''}."

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from clients.forms import count_field, load_field
+from clients.messages.models import MESSAGE_MAX_LENGTH
 from clients.models import DEFAULT_SESSIONS_PER_WEEK
 from coaching.accounts.models import User
 from exercises.forms import StageChoiceField, stage_choices
@@ -295,8 +296,18 @@ class BulkForm(forms.Form):
     """The clients ticked on the dashboard, and what to do with them."""
 
     action = forms.ChoiceField(
-        choices=[("nudge", "Nudge")],
+        choices=[("nudge", "Nudge"), ("message", "Message")],
         error_messages={"required": "Choose an action", "invalid_choice": "Choose an action"},
+    )
+    text = forms.CharField(
+        label="Message to the ticked clients",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Each client gets it in their own thread.",
+        error_messages={
+            "max_length": f"Messages must be {MESSAGE_MAX_LENGTH:,} characters or fewer"
+        },
     )
     clients = forms.TypedMultipleChoiceField(
         coerce=int,
@@ -310,3 +321,10 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedMultipleChoiceField, self.fields["clients"])
         field.choices = [(pk, str(pk)) for pk in client_ids]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["text"] = (data.get("text") or "").strip()
+        if data.get("action") == "message" and not data["text"] and "text" not in self.errors:
+            self.add_error("text", "Write the message to send")
+        return data

@@ -47,7 +47,7 @@ def access_client(user: User, client_id: int) -> Client:
     """The client, if this coach may see them; 404 otherwise (no hint that they exist)."""
     client = (
         Client.objects.for_coach(user)
-        .select_related("user", "coach", "progression", "stage__exercise")
+        .select_related("user", "coach", "progression", "stage__exercise", "assessment_summary")
         .filter(pk=client_id)
         .first()
     )

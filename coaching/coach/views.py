@@ -20,6 +20,7 @@ from django_htmx.http import push_url
 from clients import charts
 from clients.audit.selectors import recent_trail
 from clients.audit.services import record
+from clients.messages.models import MESSAGE_MAX_LENGTH
 from clients.models import (
     DEFAULT_SESSIONS_PER_WEEK,
     Client,
@@ -28,7 +29,7 @@ from clients.models import (
     sees_all_clients,
 )
 from clients.program.services import undo_deadline, undoable
-from clients.selectors import load_program, session_history, sheet_context
+from clients.selectors import assessment_findings, load_program, session_history, sheet_context
 from coaching.accounts.roles import StudioRequest, coach_required
 from coaching.accounts.services import invite_client
 from coaching.coach import selectors
@@ -69,6 +70,7 @@ def dashboard(request: StudioRequest) -> TemplateResponse:
             "counts": board.counts,
             "query": query,
             "sees_all": sees_all_clients(request.user),
+            "message_max_length": MESSAGE_MAX_LENGTH,
         },
     )
     if request.htmx:
@@ -125,6 +127,7 @@ def program_context(request: StudioRequest, client: Client, **extra: Any) -> dic
         "invite_pending": not client.user.has_usable_password(),
         "undo": undo,
         "undo_until": undo_deadline(undo) if undo else None,
+        "findings": assessment_findings(client, program.stages),
     }
     context.update(extra)
     return context

@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 
+from clients.messages.models import Message
 from clients.models import AssessmentSummary, Client, Prescription, StageAssignment
 from clients.program.services import set_prescription
 from coaching.models import User
@@ -57,6 +60,34 @@ def test_a_nudge_goes_to_the_ticked_clients_once_a_day_with_a_link_only(
     )
     assert "Tick clients from the list" in refused.content.decode()
     assert len(mail.outbox) == 2
+
+
+def test_a_bulk_message_lands_in_each_ticked_thread_and_the_email_has_no_text(
+    client: HttpClient,
+    coach_a: User,
+    client_a: Client,
+    client_b: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Only the coach's own clients, only those who consented; the text never leaves the app."""
+    waiting = make_client("waiting@example.com", coach=coach_a, consented=False)
+    client.force_login(coach_a)
+    secret = "Your hamstrings felt tight on Tuesday"
+    data = {"action": "message", "clients": [client_a.pk, waiting.pk], "text": f"  {secret} "}
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/coach/bulk/", data, follow=True)
+    page = sent.content.decode()
+    assert "Message sent to 1 client. 1 not sent: they have not agreed" in page
+    assert [m.text for m in Message.objects.filter(client=client_a)] == [secret]
+    assert not Message.objects.filter(client=waiting).exists()
+    assert [m.to[0] for m in mail.outbox] == [client_a.user.email]
+    assert secret not in mail.outbox[0].body and secret not in mail.outbox[0].subject
+
+    empty = client.post("/coach/bulk/", {**data, "text": "   "}, follow=True)
+    assert "Write the message to send" in empty.content.decode()
+    refused = client.post("/coach/bulk/", {**data, "clients": [client_b.pk]}, follow=True)
+    assert "Tick clients from the list" in refused.content.decode()
+    assert Message.objects.count() == 1
 
 
 def test_the_stage_sheet_prints_the_plan_the_cues_and_the_pain_rule(
@@ -133,3 +164,37 @@ def test_assigning_a_stage_on_the_avoid_list_asks_the_coach_to_confirm(
     )
     assert StageAssignment.objects.filter(client=client_a).latest().stage == target
     assert Prescription.objects.count() == 0
+
+
+def test_the_assessments_findings_show_on_me_and_on_the_program_at_no_extra_query(
+    client: HttpClient, coach_a: User, client_a: Client
+) -> None:
+    """All four findings carry over; the avoid list names the stages, with the free text."""
+    me, program = "/me/", f"/coach/clients/{client_a.pk}/"
+
+    def queries(user: User, url: str) -> tuple[int, str]:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return len(captured), page
+
+    before = queries(client_a.user, me)[0], queries(coach_a, program)[0]
+    assert "Movements to avoid for now" not in queries(client_a.user, me)[1]
+    summary = AssessmentSummary.objects.create(
+        client=client_a,
+        assessed_on=client_a.today(),
+        why_in_pain="Bends through the back",
+        restricted_movements="Hip flexion",
+        movements_to_avoid="Sit-ups",
+        movements_to_do="Hinges at home",
+    )
+    summary.avoid_stages.add(Stage.objects.get(progression__slug="hip-hinge", position=6))
+    (me_count, page), (program_count, coach_page) = (
+        queries(client_a.user, me),
+        queries(coach_a, program),
+    )
+    assert (me_count, program_count) == before and me_count <= 8
+    for text in ("Movements to avoid for now", "Stage 6: Romanian deadlift", "Sit-ups"):
+        assert text in page and text in coach_page
+    for text in ("Bends through the back", "Hip flexion", "Hinges at home"):
+        assert text in page and text in coach_page
