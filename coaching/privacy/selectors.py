@@ -16,9 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, StringAgg, Value
 
 from clients.models import (
+    AssessmentSummary,
     CheckIn,
     Client,
     CoachNote,
@@ -27,12 +28,14 @@ from clients.models import (
     Message,
     Prescription,
     PsfsAnswer,
+    ReminderSent,
+    ReminderSettings,
     StageAssignment,
     TechniqueSignoff,
     TrainingSession,
     WeeklyPain,
 )
-from coaching.assessments.models import Assessment
+from coaching.assessments.models import Assessment, ContactRequest, WaitlistEntry
 
 
 @dataclass
@@ -158,6 +161,42 @@ def client_data(client: Client) -> dict[str, Section]:
         "emergency_reports": _rows(
             EmergencyReport.objects.filter(client=client).order_by("reported_at"),
             {"reported_at": "reported_at"},
+        ),
+        "assessment_findings": _rows(
+            AssessmentSummary.objects.filter(client=client).annotate(
+                avoid=StringAgg(
+                    "avoid_stages__exercise__name", delimiter=Value("; "), default=Value("")
+                )
+            ),
+            {
+                "assessed_on": "assessed_on",
+                "why_in_pain": "why_in_pain",
+                "restricted_movements": "restricted_movements",
+                "exercises_to_avoid": "avoid",
+                "movements_to_avoid": "movements_to_avoid",
+                "movements_to_do": "movements_to_do",
+            },
+        ),
+        "reminder_settings": _rows(
+            ReminderSettings.objects.filter(client=client),
+            {
+                "training_days": "training_days",
+                "training_time": "training_time",
+                "check_in_time": "check_in_time",
+                "unsubscribed_at": "unsubscribed_at",
+            },
+        ),
+        "reminders_sent": _rows(
+            ReminderSent.objects.filter(client=client).order_by("slot", "kind"),
+            {"kind": "kind", "for_day": "slot", "queued_at": "queued_at", "sent_at": "sent_at"},
+        ),
+        "waitlist": _rows(
+            WaitlistEntry.objects.filter(email__iexact=user.email),
+            {"created_at": "created_at", "time_zone": "time_zone", "preferences": "preferences"},
+        ),
+        "contact_requests": _rows(
+            ContactRequest.objects.filter(email__iexact=user.email),
+            {"created_at": "created_at", "name": "name", "consented_at": "consented_at"},
         ),
         "assessments": _rows(
             assessments,

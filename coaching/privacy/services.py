@@ -41,7 +41,7 @@ from clients.models import (
 )
 from coaching.accounts.models import Invitation, User
 from coaching.accounts.services import forget_account_counters
-from coaching.assessments.models import Assessment
+from coaching.assessments.models import Assessment, ContactRequest, WaitlistEntry
 from coaching.privacy.models import ErasureRequest
 
 CLIENT_TASKS = (
@@ -143,6 +143,10 @@ def erase_client(*, client: Client, by: User) -> Erased:
         counts["assignments"] = StageAssignment.objects.filter(client=locked).erase()[0]
         counts["consents"] = ConsentRecord.objects.filter(client=locked).erase()[0]
         counts["assessments"] = assessments.delete()[0]
+        counts["waitlist"] = WaitlistEntry.objects.filter(email__iexact=user.email).delete()[0]
+        counts["contact_requests"] = ContactRequest.objects.filter(
+            email__iexact=user.email
+        ).delete()[0]
         counts["invitations"] = Invitation.objects.filter(user=user).delete()[0]
         counts["audit"] = audited.erase()[0]
         counts["tasks"] = _delete_task_rows(locked, words)

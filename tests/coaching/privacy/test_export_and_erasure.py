@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +18,22 @@ from django.test import Client as HttpClient
 
 from clients.audit.models import AuditEntry
 from clients.messages.services import send_message
-from clients.models import Client, ConsentRecord, Message, PsfsAnswer, TrainingSession, WeeklyPain
+from clients.models import (
+    AssessmentSummary,
+    Client,
+    ConsentRecord,
+    Message,
+    PsfsAnswer,
+    ReminderSettings,
+    TrainingSession,
+    WeeklyPain,
+)
 from clients.outcomes.services import answer_psfs, rate_week
 from clients.program.services import add_coach_note
 from clients.services import correct_session, log_session
+from coaching.assessments.models import ContactRequest, WaitlistEntry
 from coaching.models import Assessment, ErasureRequest, User
+from exercises.models import Stage
 from tests.factories import make_client, make_coach, make_session
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +98,14 @@ def person(coach_a: User) -> Client:
         consented_at=start,
         client=client,
     )
+    summary = AssessmentSummary.objects.create(
+        client=client, assessed_on=start.date(), why_in_pain=NOTE, movements_to_avoid="Sit-ups"
+    )
+    summary.avoid_stages.add(Stage.objects.get(progression__slug="hip-hinge", position=5))
+    ReminderSettings.objects.create(client=client, training_days="024", training_time=time(7, 30))
+    # Left before they became a client, under the same email in other letters.
+    WaitlistEntry.objects.create(email=EMAIL.upper(), preferences=["0-morning"])
+    ContactRequest.objects.create(name=NAME, email=EMAIL, consented_at=start)
     LogEntry.objects.log_actions(
         user_id=coach_a.pk,
         queryset=[client],
@@ -117,11 +136,18 @@ def test_a_client_downloads_everything_as_json_and_as_csvs(person: Client) -> No
     assert data["messages"][0]["from"] == NAME and "sent_at" in data["messages"][0]
     assert data["psfs"][0]["activity_1"] == NOTE and data["psfs"][0]["score_3"] == 4
     assert data["weekly_back_pain"][0]["rating"] == 4
+    findings = data["assessment_findings"][0]
+    assert findings["why_in_pain"] == NOTE
+    assert findings["exercises_to_avoid"] == "Kettlebell deadlift"
+    assert data["reminder_settings"][0]["training_time"] == "07:30:00"
+    assert data["waitlist"][0]["preferences"] == "['0-morning']"
+    assert data["contact_requests"][0]["name"] == NAME
     archive = zipfile.ZipFile(io.BytesIO(web.post("/me/data/", {"action": "csv"}).content))
     names = set(archive.namelist())
     assert {"profile.csv", "consent.csv", "stage_history.csv", "sessions.csv"} <= names
     assert {"check_ins.csv", "assessments.csv"} <= names
     assert {"messages.csv", "psfs.csv", "weekly_back_pain.csv"} <= names
+    assert {"assessment_findings.csv", "reminder_settings.csv", "waitlist.csv"} <= names
     rows = list(csv.DictReader(io.StringIO(archive.read("sessions.csv").decode())))
     assert len(rows) == 4 and rows[-1]["pain_during"] == "3"
     exports = AuditEntry.objects.filter(additional_data__what="export")
@@ -223,6 +249,8 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_text_column(
     assert not ConsentRecord.objects.exists()
     assert not Message.objects.exists() and not PsfsAnswer.objects.exists()
     assert not WeeklyPain.objects.exists()
+    assert not AssessmentSummary.objects.exists() and not ReminderSettings.objects.exists()
+    assert not WaitlistEntry.objects.exists() and not ContactRequest.objects.exists()
     entry = AuditEntry.objects.get(additional_data__what="erasure")
     assert entry.actor == head_coach
     assert entry.additional_data["sessions"] == 4
