@@ -81,3 +81,23 @@ def test_the_stage_sheet_prints_on_one_a4_page(phone: Page, demo_studio: None) -
     pdf = phone.pdf(format="A4", print_background=False)
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
     assert len(pages) == 1, f"the sheet printed on {len(pages)} pages"
+
+
+def test_a_coach_messages_the_ticked_clients_and_each_reads_it_in_their_thread(
+    desktop: Page, phone: Page, demo_studio: None
+) -> None:
+    log_in(desktop, "coach@example.com")
+    for name in ("Maria Lopez", "Leo Martin"):
+        desktop.get_by_label(f"Tick {name}").check()
+    desktop.get_by_text("Message the ticked clients").click()
+    box = desktop.get_by_label("Message to the ticked clients")
+    expect(box).to_be_visible()
+    assert_accessible(desktop)
+    box.fill("The studio is closed on Friday: train at home with your sheet.")
+    desktop.get_by_role("button", name="Send to the ticked clients").click()
+    expect(desktop.locator("#messages")).to_contain_text("Message sent to 2 clients.")
+
+    log_in(phone, "maria@example.com")
+    expect(phone.get_by_role("link", name=re.compile("1 new message"))).to_be_visible()
+    phone.get_by_role("link", name=re.compile("1 new message")).click()
+    expect(phone.locator("main")).to_contain_text("The studio is closed on Friday")
