@@ -57,6 +57,8 @@ def cancel_assessment(*, assessment: Assessment, now: datetime | None = None) ->
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != Assessment.Status.BOOKED:
         raise BookingError("This assessment is no longer booked, so there is nothing to cancel.")
+    if locked.ends_at <= now:
+        raise BookingError("This assessment has already taken place.")
     locked.status = Assessment.Status.CANCELLED
     locked.cancelled_at = now
     locked.late_cancel = cancel_is_late(locked, now)

@@ -76,7 +76,8 @@ def _manage_page(
 ) -> TemplateResponse:
     zone = booking.visitor_time_zone
     now = timezone.now()
-    movable = booking.status == Assessment.Status.BOOKED and not cancel_is_late(booking, now)
+    upcoming = booking.status == Assessment.Status.BOOKED and booking.ends_at > now
+    movable = upcoming and not cancel_is_late(booking, now)
     slots = selectors.available_slots(exclude=booking.pk)[:60] if movable else []
     manage_link = request.build_absolute_uri(request.path)
     return TemplateResponse(
@@ -84,6 +85,9 @@ def _manage_page(
         "coaching/assessments/manage_assessment.html",
         {
             "booking": booking,
+            # Name and email show only while the booking is to come: after a cancel or
+            # the appointment, the link alone no longer reveals who it was for.
+            "upcoming": upcoming,
             "token": token,
             "zone": zone,
             "zone_label": zone.replace("_", " "),
@@ -141,7 +145,7 @@ def assessment_ics(request: HttpRequest, token: str) -> HttpResponse:
     found = by_token(request, token)
     if isinstance(found, TemplateResponse):
         return found
-    if found.status != Assessment.Status.BOOKED:
+    if found.status != Assessment.Status.BOOKED or found.ends_at <= timezone.now():
         raise Http404("This assessment is not booked.")
     manage_link = request.build_absolute_uri(links.manage_path(token))
     response = HttpResponse(

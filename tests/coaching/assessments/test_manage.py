@@ -152,3 +152,26 @@ def test_a_cancel_well_before_is_not_late(client: HttpClient, booked_page: str) 
     move_booking_to(48)
     client.post(booked_page, {"action": "cancel", "confirm": "on"})
     assert not Assessment.objects.get().late_cancel
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "taken place"])
+def test_after_a_cancel_or_the_appointment_the_link_no_longer_says_who_it_was_for(
+    client: HttpClient, booked_page: str, ending: str
+) -> None:
+    assert "Vera Visitor (vera@example.com)" in client.get(booked_page).content.decode()
+    assert client.get(booked_page + "assessment.ics").status_code == 200
+    if ending == "cancelled":
+        client.post(booked_page, {"action": "cancel", "confirm": "on"})
+        expected = "Book a new time"
+    else:
+        move_booking_to(-1)
+        expected = "This assessment has taken place"
+    page = client.get(booked_page).content.decode()
+    assert expected in page
+    for private in ("Vera", "vera@example.com", "Cancel my assessment", "Add to calendar"):
+        assert private not in page
+    assert client.get(booked_page + "assessment.ics").status_code == 404
+    if ending == "taken place":
+        refused = client.post(booked_page, {"action": "cancel", "confirm": "on"}, follow=True)
+        assert "already taken place" in refused.content.decode()
+        assert Assessment.objects.get().status == "booked"
