@@ -11,7 +11,7 @@ from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
 from clients.models import FeltIn, Prescription
-from exercises.models import Stage
+from exercises.models import Stage, plain_kg
 
 PAIN_CHOICES = [(n, str(n)) for n in range(11)]
 EFFORT_CHOICES = [(n, str(n)) for n in range(1, 11)]
@@ -204,7 +204,7 @@ class SessionForm(forms.Form):
             del self.fields["load_kg"]
         if plan is not None:
             # The coach's plan fills the numbers in: the client only changes what differed.
-            load = plan.target_load_kg.normalize() if plan.target_load_kg is not None else None
+            load = plain_kg(plan.target_load_kg) if plan.target_load_kg is not None else None
             prefill: dict[str, object] = {
                 "sets": plan.sets,
                 "reps": plan.reps,

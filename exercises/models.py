@@ -17,10 +17,14 @@ from django.urls import reverse
 from exercises.media import clock
 
 
+def plain_kg(load_kg: object) -> str:
+    """A load's number as people write it: '16', '12.5', '20' (never '16.0' or '2E+1')."""
+    return f"{Decimal(str(load_kg)).normalize():f}"
+
+
 def format_kg(load_kg: object) -> str:
     """One format for a load everywhere: '16 kg', '12.5 kg' (never '16.0 kg')."""
-    value = Decimal(str(load_kg)).normalize()
-    return f"{value:f} kg"
+    return f"{plain_kg(load_kg)} kg"
 
 
 def volume_text(sets: int, reps: int | None, seconds: int | None, load_kg: object = None) -> str:

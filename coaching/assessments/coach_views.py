@@ -82,7 +82,7 @@ def _assessments_page(
         "coaching/assessments/assessments.html",
         {
             "upcoming": upcoming,
-            "next_call": selectors.next_call(upcoming, now=now),
+            "next_call": selectors.next_call(upcoming, user=request.user, now=now),
             "past": past,
             "outcome_forms": outcome_forms,
             "now": now,

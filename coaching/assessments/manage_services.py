@@ -97,7 +97,10 @@ def reschedule_assessment(
     locked.coach_id = coach_id
     set_times(locked, start)
     locked.sequence += 1
-    locked.day_reminder_at = locked.hour_reminder_at = None
+    # Moved to within a day: the "has moved" email stands in for the day-before reminder,
+    # as the confirmation does for a booking made within a day.
+    locked.day_reminder_at = now if start - now <= timedelta(hours=24) else None
+    locked.hour_reminder_at = None
     save_slot(locked)
     emails_after_commit(locked, token, "moved")
     offer_after_commit()

@@ -179,9 +179,21 @@ def coach_assessments(user: User) -> QuerySet[Assessment]:
     return queryset.filter(coach__user=user)
 
 
-def next_call(rows: list[Assessment], *, now: datetime) -> Assessment | None:
-    """The coach's next call (or the one on now), for the page's one-click "Join"."""
-    return next((a for a in rows if a.status == Assessment.Status.BOOKED and a.ends_at > now), None)
+def next_call(rows: list[Assessment], *, user: User, now: datetime) -> Assessment | None:
+    """The coach's own next call (or the one on now), for the page's one-click "Join".
+
+    The head coach sees every coach's bookings but joins only their own calls.
+    """
+    return next(
+        (
+            a
+            for a in rows
+            if a.status == Assessment.Status.BOOKED
+            and a.ends_at > now
+            and a.coach.user_id == user.pk
+        ),
+        None,
+    )
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from django.test import Client as HttpClient
 from icalendar import Calendar
 
 from coaching.assessments.selectors import available_slots
-from coaching.models import Assessment, BookingRules, User
+from coaching.models import Assessment, BookingRules, Coach, User
 from tests.coaching.assessments.test_booking import book, parse_ics
+from tests.factories import make_coach
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,31 @@ def test_after_a_cancel_or_the_appointment_the_link_no_longer_says_who_it_was_fo
         refused = client.post(booked_page, {"action": "cancel", "confirm": "on"}, follow=True)
         assert "already taken place" in refused.content.decode()
         assert Assessment.objects.get().status == "booked"
+
+
+def test_the_head_coach_joins_only_their_own_next_call(open_coach: User) -> None:
+    """The head coach sees every coach's bookings, but "Join" opens their own call."""
+    head = make_coach("head@example.com", first_name="Hana", head=True)
+    Coach.objects.filter(user=head).update(video_link="https://meet.example.com/hana")
+    soon = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=2)
+    for coach, start, name in [
+        (open_coach, soon, "Early Bird"),
+        (head, soon + timedelta(hours=3), "Late Owl"),
+    ]:
+        Assessment.objects.create(
+            coach=coach.coach_profile,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            blocked_until=start + timedelta(minutes=45),
+            manage_token_hash=f"{coach.pk:064d}",
+            name=name,
+            email=f"{name.split()[0].lower()}@example.com",
+            consented_at=start,
+        )
+    web = HttpClient()
+    web.force_login(head)
+    page = web.get("/coach/assessments/").content.decode()
+    assert "Early Bird" in page  # in the list
+    join = page.split('id="next-call-title"')[1].split("</section>")[0]
+    assert "Late Owl" in join and "https://meet.example.com/hana" in join
+    assert "Early Bird" not in join

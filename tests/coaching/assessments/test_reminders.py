@@ -122,3 +122,26 @@ def test_tick_runs_the_assessment_work(open_coach: User) -> None:
     out = StringIO()
     call_command("tick", stdout=out)
     assert "assessments: 0 reminders queued" in out.getvalue()
+
+
+def test_a_move_to_within_a_day_gets_only_the_hour_reminder(
+    open_coach: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The "has moved" email stands in for the day-before reminder, as a late booking's
+    confirmation does."""
+    booking = book_days_ahead(5)
+    target = next(s for s in available_slots() if s.start > timezone.now() + timedelta(days=2))
+    moved_at = target.start - timedelta(hours=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        reschedule_assessment(
+            assessment=booking,
+            coach_id=target.coach_id,
+            start=target.start,
+            token="x",
+            now=moved_at,
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert due_work(moved_at + timedelta(minutes=15)).reminders == 0
+        assert due_work(target.start - timedelta(minutes=70)).reminders == 1
+    assert [m.subject for m in reminders()] == ["In an hour: your free movement assessment"]

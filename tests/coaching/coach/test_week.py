@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,8 @@ HTMX = {"HX-Request": "true"}
     ("load", "text"),
     [
         (Decimal("16.0"), "16 kg"),
+        (Decimal("20.0"), "20 kg"),
+        (Decimal("100"), "100 kg"),
         (Decimal("12.5"), "12.5 kg"),
         (Decimal("20"), "20 kg"),
         (0, "0 kg"),
@@ -120,8 +123,15 @@ def test_the_stage_sheet_prints_the_plan_the_cues_and_the_pain_rule(
     assert client.get(f"/coach/clients/{client_a.pk}/sheet/").status_code == 404
 
 
-def test_the_log_form_starts_from_the_prescription(client: HttpClient, coach_a: User) -> None:
-    """The plan's sets, reps and load fill the form in; the load reads '16', not '16.0'."""
+@pytest.mark.parametrize(
+    ("load", "shown"),
+    [(Decimal("16.0"), "16"), (Decimal("20.00"), "20"), (Decimal("12.5"), "12.5")],
+)
+def test_the_log_form_starts_from_the_prescription(
+    client: HttpClient, coach_a: User, load: Decimal, shown: str
+) -> None:
+    """The plan's sets, reps and load fill the form in; the load reads '20', never '20.0'
+    or '2E+1'."""
     loaded = make_client("kb@example.com", coach=coach_a, position=5)
     assert loaded.stage is not None
     set_prescription(
@@ -131,16 +141,20 @@ def test_the_log_form_starts_from_the_prescription(client: HttpClient, coach_a: 
         sets=5,
         reps=6,
         seconds=None,
-        target_load_kg=Decimal("16.0"),
+        target_load_kg=load,
     )
     client.force_login(loaded.user)
     form = client.get("/me/log/").context["form"]
     assert (form["sets"].value(), form["reps"].value(), str(form["load_kg"].value())) == (
         5,
         6,
-        "16",
+        shown,
     )
-    assert "plan: 5 × 6 reps at 16 kg" in client.get("/me/log/").content.decode()
+    page = client.get("/me/log/").content.decode()
+    assert f"plan: 5 × 6 reps at {shown} kg" in page
+    assert re.search(rf'name="load_kg"[^>]*value="{re.escape(shown)}"', page) or re.search(
+        rf'value="{re.escape(shown)}"[^>]*name="load_kg"', page
+    )
 
 
 def test_assigning_a_stage_on_the_avoid_list_asks_the_coach_to_confirm(
