@@ -60,6 +60,8 @@ def tell_client_of_stage_change(assignment_id: int) -> None:
     """The coach changed the client's stage: a link to see what and why."""
     assignment = StageAssignment.objects.select_related("client__user").get(pk=assignment_id)
     client = assignment.client
+    if StageAssignment.objects.filter(client=client).first() != assignment:
+        return  # undone (or changed again) before the email went: nothing to tell of this one
     send_mail(
         subject=f"Your programme at {settings.STUDIO_NAME} has changed",
         message=(

@@ -81,9 +81,14 @@ def tell_stage_changes(now: datetime) -> int:
         if latest_id is None or latest_id == notified_id:
             continue
         assignment = StageAssignment.objects.get(pk=latest_id)
-        if assignment.assigned_at > cutoff:
+        # Strictly older than the window: an undo is allowed up to its last instant.
+        if assignment.assigned_at >= cutoff:
             continue
         with transaction.atomic():
+            # Under the client's lock, which an undo takes too: the latest change is final.
+            Client.objects.select_for_update().filter(pk=client_id).first()
+            if StageAssignment.objects.filter(client_id=client_id).first() != assignment:
+                continue
             Client.objects.filter(pk=client_id).update(notified_assignment_id=latest_id)
             if assignment.kind not in {StageAssignment.Kind.START, StageAssignment.Kind.UNDO}:
                 transaction.on_commit(partial(tell_client_of_stage_change.enqueue, latest_id))

@@ -90,9 +90,15 @@ def nudge(*, clients: list[Client], by: Any) -> int:
     sent = 0
     for client in clients:
         today = client.today()
-        if client.nudged_on == today or client.status != Client.Status.ACTIVE:
+        # One conditional UPDATE claims today's nudge: two coaches ticking at once send one.
+        claimed = (
+            Client.objects.filter(pk=client.pk, status=Client.Status.ACTIVE)
+            .exclude(nudged_on=today)
+            .update(nudged_on=today)
+        )
+        if not claimed:
             continue
-        Client.objects.filter(pk=client.pk).update(nudged_on=today)
+        client.nudged_on = today
         transaction.on_commit(partial(nudge_client.enqueue, client.pk))
         sent += 1
     return sent

@@ -313,6 +313,34 @@ def test_only_the_coach_who_made_a_change_undoes_it_within_10_minutes(
             undo_last_change(client=client_a, by=coach_a)
 
 
+def test_at_the_windows_last_instant_the_undo_wins_and_the_client_is_never_told(
+    client_a: Client, coach_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """At exactly 10 minutes an undo is still allowed, so tick waits; an email queued for
+    a change undone before it went is not sent."""
+    import time_machine
+
+    from clients import tick
+    from clients.models import StageAssignment
+    from clients.program.services import undo_last_change
+    from clients.tasks import tell_client_of_stage_change
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        regress_stage(client=client_a, by=coach_a, reason="x")
+        clock.move_to(start + timedelta(minutes=10))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tick.tell_stage_changes(timezone.now()) == 0
+        regressed = StageAssignment.objects.filter(client=client_a).first()
+        assert regressed is not None and regressed.kind == "regress"
+        undo_last_change(client=client_a, by=coach_a)
+        tell_client_of_stage_change.call(regressed.pk)  # a send queued before the undo
+        clock.move_to(start + timedelta(minutes=11))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tick.tell_stage_changes(timezone.now()) == 0
+    assert mail.outbox == []
+
+
 def test_a_sign_off_is_undone_as_a_new_state_not_a_deletion(
     client_a: Client, coach_a: User
 ) -> None:
