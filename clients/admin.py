@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,8 +20,14 @@ from clients.models import (
     TechniqueSignoff,
     TrainingSession,
 )
-from clients.program.services import advance_stage, regress_stage
-from clients.services import CORRECTABLE_FIELDS, ProgramError, correct_session
+from clients.program.services import advance_stage, regress_stage, set_client_state
+from clients.services import (
+    CORRECTABLE_FIELDS,
+    ProgramError,
+    correct_session,
+    correction_problem,
+    set_time_zone,
+)
 from clients.tasks import recompute_stage
 from exercises.admin import StageAdmin
 from exercises.models import Stage
@@ -51,6 +59,33 @@ class AssignmentInline(ReadOnlyInline):
     )
 
 
+class ClientAdminForm(forms.ModelForm[Client]):
+    """The admin builds the form's fields (ModelAdmin.get_form); this adds the zone's check."""
+
+    def clean_time_zone(self) -> str:
+        zone: str = self.cleaned_data["time_zone"].strip()
+        if zone and zone not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                "Enter a time zone by its IANA name, such as Europe/London or America/New_York"
+            )
+        return zone
+
+
+class SessionCorrectionForm(forms.ModelForm[TrainingSession]):
+    """The studio's correction, checked by the service's own rule before anything is saved."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk and not self.errors:
+            values = {name: data[name] for name in self.changed_data if name in data}
+            problem = correction_problem(
+                session=self.instance, client=self.instance.client, values=values, any_day=True
+            )
+            if problem:
+                raise forms.ValidationError(problem)
+        return data
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin[Client]):
     list_display = ["__str__", "coach", "status", "started_on", "consented_at"]
@@ -77,11 +112,23 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     raw_id_fields = ["user", "coach"]
     inlines = [AssignmentInline]
     actions = ["advance", "regress"]
+    form = ClientAdminForm
 
     def save_model(self, request: HttpRequest, obj: Client, form: Any, change: bool) -> None:
+        """A change of state or zone goes through its service (history, adherence, gate)."""
+        through_services = {"status", "time_zone"} & set(form.changed_data) if change else set()
+        wanted = {name: getattr(obj, name) for name in through_services}
+        for name in through_services:
+            setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
-        if change and {"time_zone", "status"} & set(form.changed_data):
-            gate.refresh(gate.lock(obj.pk))
+        if "status" in wanted:
+            obj = set_client_state(client=obj, state=wanted["status"], by=request.user)
+        if "time_zone" in wanted:
+            if wanted["time_zone"]:
+                obj = set_time_zone(client=obj, time_zone=wanted["time_zone"])
+            else:
+                Client.objects.filter(pk=obj.pk).update(time_zone="")
+                gate.refresh(gate.lock(obj.pk))
 
     def _run(self, request: HttpRequest, queryset: QuerySet[Client], action: Any) -> None:
         for client in queryset:
@@ -168,6 +215,7 @@ class TrainingSessionAdmin(admin.ModelAdmin[TrainingSession]):
         "red_known_on",
     ]
     inlines = [RevisionInline]
+    form = SessionCorrectionForm
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -132,18 +132,26 @@ def log_session(
     last = locked.client.last_session_on
     last = max(last, session.performed_on) if last else session.performed_on
     also: dict[str, Any] = {"last_session_on": last}
-    base = rates.Basis.from_json(locked.client.adherence_basis)
-    if base is not None and base.on == facts.today:
-        # Today's adherence moves with this session; tick recomputes it from scratch daily.
-        done = {s.day for s in facts.sessions}
-        result = rates.adherence(base, done=done, last_session_on=last)
-        also |= {
-            "adherence_week": result.week,
-            "adherence_month": result.month,
-            "needs_attention": result.needs_attention,
-        }
+    also |= _adherence_today(locked.client, facts, last)
     gate.store(locked, facts, now=now, also=also)
     return Logged(session, locked.client, decision)
+
+
+def _adherence_today(client: Client, facts: gate.Facts, last: date | None) -> dict[str, Any]:
+    """Today's adherence after a session's day changed: the fields to store with the gate.
+
+    It moves with each log or re-dated session; tick recomputes it from scratch daily.
+    """
+    base = rates.Basis.from_json(client.adherence_basis)
+    if base is None or base.on != facts.today:
+        return {}
+    done = {s.day for s in facts.sessions}
+    result = rates.adherence(base, done=done, last_session_on=last)
+    return {
+        "adherence_week": result.week,
+        "adherence_month": result.month,
+        "needs_attention": result.needs_attention,
+    }
 
 
 def answer_check_in(*, client: Client, training_day: date, pain: int) -> CheckIn:
@@ -203,6 +211,31 @@ def _answer_check_in(*, client: Client, training_day: date, pain: int) -> CheckI
     return check_in
 
 
+def correction_problem(
+    *,
+    session: TrainingSession,
+    client: Client,
+    values: dict[str, Any],
+    any_day: bool = False,
+    now: datetime | None = None,
+) -> str:
+    """Why this correction cannot be saved, in words for people; "" when it can.
+
+    The one copy of the rule: correct_session checks it under the locks, and the
+    admin's form before saving, so its message shows next to the form.
+    """
+    if not has_consented(client):
+        return "This client has not agreed to the current privacy notice, so nothing can be saved."
+    day = gate.local_day(now or timezone.now(), session.time_zone)
+    if not any_day and gate.local_day(session.logged_at, session.time_zone) != day:
+        return "A session can only be corrected on the day it was logged."
+    entered_on = client.stage_entered_on
+    new_day = values.get("performed_on", session.performed_on)
+    if session.stage_id == client.stage_id and entered_on and new_day < entered_on:
+        return f"This stage began on {entered_on:%-d %B}: a session at it cannot be dated earlier."
+    return ""
+
+
 @transaction.atomic
 def correct_session(
     *, session: TrainingSession, values: dict[str, Any], by: Any, any_day: bool = False
@@ -217,17 +250,14 @@ def correct_session(
     locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
     now = timezone.now()
     today = gate.local_day(now, locked.time_zone)
-    if not any_day and gate.local_day(locked.logged_at, locked.time_zone) != today:
-        raise ProgramError("A session can only be corrected on the day it was logged.")
+    problem = correction_problem(
+        session=locked, client=locked_client.client, values=values, any_day=any_day, now=now
+    )
+    if problem:
+        raise ProgramError(problem)
     previous = {name: _jsonable(getattr(locked, name)) for name in CORRECTABLE_FIELDS}
     previous["light"] = locked.light
     SessionRevision.objects.create(session=locked, previous_values=previous, revised_by=by)
-    entered_on = locked_client.client.stage_entered_on
-    new_day = values.get("performed_on", locked.performed_on)
-    if locked.stage_id == locked_client.stage.pk and entered_on and new_day < entered_on:
-        raise ProgramError(
-            f"This stage began on {entered_on:%-d %B}: a session at it cannot be dated earlier."
-        )
     known_floor = locked.red_known_on if locked.light == Light.RED else today
     for name, value in values.items():
         setattr(locked, name, value)
@@ -239,13 +269,11 @@ def correct_session(
     ]
     last = TrainingSession.objects.filter(client_id=session.client_id).aggregate(
         Max("performed_on")
-    )
-    gate.store(
-        locked_client,
-        facts,
-        now=now,
-        also={"last_session_on": last["performed_on__max"]},
-    )
+    )["performed_on__max"]
+    also: dict[str, Any] = {"last_session_on": last}
+    if "performed_on" in values:
+        also |= _adherence_today(locked_client.client, facts, last)
+    gate.store(locked_client, facts, now=now, also=also)
     locked.refresh_from_db()
     return locked
 

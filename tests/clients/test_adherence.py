@@ -16,7 +16,9 @@ from clients.adherence import rates
 from clients.adherence.services import refresh_adherence
 from clients.models import Client
 from clients.program.services import set_client_state, set_prescription
+from clients.services import correct_session, log_session
 from coaching.models import User
+from tests.clients.test_gate import values
 from tests.factories import make_client, make_session
 
 TODAY = date(2026, 11, 25)
@@ -156,6 +158,27 @@ def test_a_log_updates_adherence_at_once_and_tick_recomputes_it_daily(
     client.post("/me/log/", data)
     person.refresh_from_db()
     assert person.adherence_week == 67 and person.needs_attention is False
+
+
+@pytest.mark.django_db
+def test_a_corrected_date_moves_adherence_at_once(coach_a: User) -> None:
+    """The studio re-dates a session onto a day already logged: one day fewer, stored now,
+    and the same as tick's full recount."""
+    person = make_client("redated@example.com", coach=coach_a, position=3, days_on_stage=40)
+    call_command("tick", stdout=StringIO())
+    make_session(person, days_ago=2)
+    logged = log_session(client=person, values=values(person.today()))
+    person.refresh_from_db()
+    assert person.adherence_week == 67
+    correct_session(
+        session=logged.session,
+        values={"performed_on": person.today() - timedelta(days=2)},
+        by=coach_a,
+        any_day=True,
+    )
+    person.refresh_from_db()
+    assert person.adherence_week == 33
+    assert refresh_adherence(person).week == 33
 
 
 @pytest.mark.django_db

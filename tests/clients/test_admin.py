@@ -89,3 +89,48 @@ def test_an_admin_edit_of_pain_scores_goes_through_the_correction_service(
     assert revision.revised_by == studio_admin
     client_a.refresh_from_db()
     assert client_a.gate_status == Status.FLARE
+
+
+def change_form_data(page: Any, **changes: Any) -> dict[str, Any]:
+    """What the admin's change page would post back, with `changes`."""
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
+    for inline in page.context["inline_admin_formsets"]:  # read-only history: no rows sent
+        data |= {f"{inline.formset.prefix}-{key}": 0 for key in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    return data | changes
+
+
+def test_an_admin_correction_the_rules_refuse_shows_why_and_saves_nothing(
+    client: HttpClient, studio_admin: User, client_a: Client
+) -> None:
+    session = make_session(client_a, days_ago=4)
+    assert client_a.stage_entered_on is not None
+    client.force_login(studio_admin)
+    url = f"/admin/clients/trainingsession/{session.pk}/change/"
+    early = client_a.stage_entered_on.replace(year=client_a.stage_entered_on.year - 1)
+    response = client.post(url, change_form_data(client.get(url), performed_on=early))
+    assert response.status_code == 200
+    assert "a session at it cannot be dated earlier" in response.content.decode()
+    assert not session.revisions.exists()
+
+
+def test_an_admin_state_change_goes_through_the_service_and_a_bad_zone_is_refused(
+    client: HttpClient, studio_admin: User, client_a: Client
+) -> None:
+    from clients.models import CoachNote, StateChange
+
+    client.force_login(studio_admin)
+    url = f"/admin/clients/client/{client_a.pk}/change/"
+    wrong = client.post(url, change_form_data(client.get(url), time_zone="Mars/Olympus"))
+    assert wrong.status_code == 200
+    assert "Enter a time zone by its IANA name" in wrong.content.decode()
+    response = client.post(
+        url, change_form_data(client.get(url), status="paused", time_zone="Asia/Kolkata")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    client_a.refresh_from_db()
+    assert (client_a.status, client_a.time_zone) == ("paused", "Asia/Kolkata")
+    change = StateChange.objects.get(client=client_a)
+    assert (change.state, change.changed_by) == ("paused", studio_admin)
+    assert CoachNote.objects.filter(client=client_a, text="Marked paused.").exists()
