@@ -55,3 +55,27 @@ def record(
         additional_data=data,
     )
     return entry
+
+
+def record_views(*, actor: Any, objs: list[models.Model], detail: str = "") -> int:
+    """A view entry for each record a page showed, in one INSERT (say, every intake on
+    the coach's assessments page); each names its client when it has one."""
+    if not objs:
+        return 0
+    entries = [
+        AuditEntry(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=detail or "view",
+            action=AuditEntry.Action.ACCESS,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            additional_data=_view_data(getattr(obj, "client_id", None)),
+        )
+        for obj in objs
+    ]
+    return len(AuditEntry.objects.bulk_create(entries))
+
+
+def _view_data(client_id: int | None) -> dict[str, Any]:
+    return {"what": "view", "client_id": client_id} if client_id else {"what": "view"}

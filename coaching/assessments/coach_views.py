@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clients.audit.services import record_views
 from coaching.accounts.roles import StudioRequest, coach_required
 from coaching.assessments import calendars, selectors
 from coaching.assessments.coach_forms import (
@@ -77,6 +78,8 @@ def _assessments_page(
         if a.status in {Assessment.Status.BOOKED, Assessment.Status.COMPLETED}
     }
     invalid = next((f for f in forms.values() if f.errors), None)
+    # The page shows each booking's intake: a view of that assessment, for the trail.
+    record_views(actor=request.user, objs=[*upcoming, *past], detail="assessments page")
     return TemplateResponse(
         request,
         "coaching/assessments/assessments.html",

@@ -204,3 +204,18 @@ def test_the_head_coach_joins_only_their_own_next_call(open_coach: User) -> None
     join = page.split('id="next-call-title"')[1].split("</section>")[0]
     assert "Late Owl" in join and "https://meet.example.com/hana" in join
     assert "Early Bird" not in join
+
+
+def test_the_assessments_page_puts_each_intake_it_shows_on_the_audit_trail(
+    client: HttpClient, booked_page: str, open_coach: User
+) -> None:
+    from clients.audit.models import AuditEntry
+
+    booking = Assessment.objects.get()
+    coach = HttpClient()
+    coach.force_login(open_coach)
+    assert "Lower back" in coach.get("/coach/assessments/").content.decode()
+    (entry,) = AuditEntry.objects.filter(
+        content_type__model="assessment", object_id=booking.pk, additional_data__what="view"
+    )
+    assert entry.actor == open_coach and entry.object_repr == "assessments page"
