@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # The request attribute a view sets (through @no_store) to ask for the header.
@@ -60,3 +61,20 @@ class NoStoreMiddleware:
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """HTML and other whole responses compressed (DESIGN: "HTML compressed too").
+
+    Static files are WhiteNoise's, already compressed, and answered before this
+    middleware (it sits inside WhiteNoise). Streamed responses, the videos served
+    in byte ranges above all, are left as they are: a compressed 206 would no longer
+    match its Content-Range. Django's GZip adds random padding against BREACH.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.streaming or response.status_code == 206:
+            return response
+        return super().process_response(request, response)

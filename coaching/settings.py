@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "coaching.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Outside CommonMiddleware and CSRF, so their redirects and 403s get the header too.
     "coaching.middleware.NoStoreMiddleware",

@@ -244,3 +244,20 @@ def test_the_today_page_shows_the_video_for_no_extra_query(
         body = client.get("/me/").content.decode()
     assert 'preload="none"' in body and "Technique: 0:25" in body
     assert len(with_video) == len(without) <= 8
+
+
+def test_pages_are_compressed_and_video_ranges_are_not(with_media: Exercise, clip: bytes) -> None:
+    """A browser that accepts gzip gets the HTML compressed; the video, whole or in ranges,
+    goes as it is stored, so its lengths and Content-Range stay true."""
+    import gzip
+
+    client = HttpClient(headers={"Accept-Encoding": "gzip, deflate, br"})
+    page = client.get("/exercises/")
+    assert page["Content-Encoding"] == "gzip" and "Accept-Encoding" in page["Vary"]
+    assert b"<html" in gzip.decompress(page.content)
+    part = client.get(with_media.video_src, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and not part.has_header("Content-Encoding")
+    assert b"".join(part.streaming_content) == clip[100:200]
+    whole = client.get(with_media.video_src)
+    assert not whole.has_header("Content-Encoding")
+    assert b"".join(whole.streaming_content) == clip
