@@ -19,7 +19,7 @@ from django_htmx.middleware import HtmxDetails
 
 from clients import charts
 from clients.emergency import emergency_number
-from clients.forms import CheckInForm, DismissForm, SessionForm, ZoneForm
+from clients.forms import CheckInForm, DismissForm, SessionForm, ZoneForm, pain_zones
 from clients.models import CONSENT_TEXT, Client, Prescription, TrainingSession
 from clients.outcomes.selectors import outcomes_of, today_prompts
 from clients.progression import Light
@@ -49,7 +49,13 @@ from clients.services import (
 from clients.services import log_session as record_session
 
 ClientView = Callable[..., HttpResponse]
-PAIN_NUMBERS = range(11)
+# The check-in's 0-10 buttons, coloured and named by DESIGN's zones (0-2, 3-5, 6-10).
+PAIN_BUTTONS = [(n, zone, words) for n, (zone, words) in pain_zones().items()]
+PAIN_LEGEND = [
+    (zone, f"{min(ns)}–{max(ns)} {words}")
+    for zone, words in dict.fromkeys(pain_zones().values())
+    for ns in [[n for n, z, _ in PAIN_BUTTONS if z == zone]]
+]
 HISTORY_PAGE_SIZE = 20
 
 
@@ -90,7 +96,8 @@ def today(request: ClientRequest, client: Client) -> TemplateResponse:
             "gate": program.gate,
             "check_in": check_in_due(client),
             "notice": stage_notice(client),
-            "pain_numbers": PAIN_NUMBERS,
+            "pain_buttons": PAIN_BUTTONS,
+            "pain_legend": PAIN_LEGEND,
             "findings": assessment_findings(client, program.stages),
         },
     )
@@ -199,7 +206,8 @@ def check_in(request: ClientRequest, client: Client) -> HttpResponse:
             {
                 "check_in": check_in_due(client),
                 "check_in_error": error,
-                "pain_numbers": PAIN_NUMBERS,
+                "pain_buttons": PAIN_BUTTONS,
+                "pain_legend": PAIN_LEGEND,
             },
         )
     messages.error(request, error)

@@ -653,3 +653,32 @@ def test_answering_the_check_in_makes_a_fixed_number_of_queries(
     end = max(i for i, word in enumerate(sql) if word in {"RELEASE", "COMMIT"})
     writes = [i for i, word in enumerate(sql) if word in {"INSERT", "UPDATE", "DELETE"}]
     assert writes and all(begin < i < end for i in writes)
+
+
+def test_pain_is_explained_where_it_is_entered(as_a: HttpClient, client_a: Client) -> None:
+    """The log form's and the check-in's 0-10 buttons carry their zone in words as well as
+    colour, each under one sentence of the rule."""
+    log = as_a.get("/me/log/").content.decode()
+    assert "Some pain is fine: up to 5 out of 10" in log
+    for n, zone, words in [(0, "safe", "safe"), (3, "ok", "acceptable"), (7, "high", "too much")]:
+        assert f"zone-{zone}" in log and f'{n}<span class="visually-hidden">, {words}' in log
+    make_session(client_a, days_ago=1, next_day_pain=None)
+    today = as_a.get("/me/").content.decode()
+    assert "How is your back now?" in today and "What we hope for" in today
+    for n, zone, words in [(2, "safe", "safe"), (5, "ok", "acceptable"), (6, "high", "too much")]:
+        assert f'class="btn pain-option zone-{zone}" aria-label="{n} out of 10, {words}"' in today
+    assert "A green day is a day you trained" in today
+
+
+def test_after_a_red_session_the_client_is_told_what_to_do_and_that_the_coach_knows(
+    as_a: HttpClient, client_a: Client
+) -> None:
+    from clients import gate
+
+    make_session(client_a, days_ago=1, pain_during=8)
+    gate.refresh_by_id(client_a.pk)
+    today = as_a.get("/me/").content.decode()
+    assert "What to do now" in today and "Ease off" in today
+    assert "See a doctor or physiotherapist" in today
+    assert "Your coach has been told" in today
+    assert "regress" not in today.lower()  # the coach's words stay on the coach's pages
