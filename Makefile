@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Settings default to production-safe values; a local run and the tests use DEBUG's defaults.
 export DEBUG ?= true
 
-.PHONY: run test lint format browser lock clean bench css
+.PHONY: run test lint format browser lock clean bench css lighthouse
 
 $(INSTALLED): requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is needed (found " + sys.version.split()[0] + "): set PYTHON=/path/to/python3.13")'
@@ -46,6 +46,16 @@ browser:
 # The scale benchmark (not a test: CI never runs it); PostgreSQL at BENCH_DATABASE_URL.
 bench: $(INSTALLED)
 	$(BIN)/python -m bench
+
+# Lighthouse mobile scores of /me/, /me/log/ and /assessment/ (a benchmark, not a test: the
+# median of 3 runs against gunicorn with DEBUG off); Lighthouse is pinned in bench/lighthouse/.
+LIGHTHOUSE_INSTALLED := bench/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_INSTALLED): bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+lighthouse: $(INSTALLED) $(LIGHTHOUSE_INSTALLED) browser
+	$(BIN)/python -m bench.lighthouse
 
 # Cut Bootstrap down to the classes the templates use, for the phone pages' 60 KB budget.
 css: $(INSTALLED)

@@ -5,7 +5,11 @@
         run `tick` when the app has it, and write what the benchmark needs as JSON;
     python -m bench.cli cleanup --manifest PATH
         delete the sessions the benchmark's POSTs added and put the POST clients' rows
-        back as they were before the run (so stored state matches again).
+        back as they were before the run (so stored state matches again);
+    python -m bench.cli media
+        give every exercise a video, captions and a poster where it lacks them, through
+        the upload's own checks (Lighthouse's /me/ then loads a poster, as it will once
+        every stage has its video); MEDIA_ROOT says where the files go.
 
 DATABASE_URL says which database; DJANGO_SETTINGS_MODULE defaults to bench.settings.
 """
@@ -89,6 +93,46 @@ def cleanup(manifest_path: Path) -> dict[str, Any]:
     return {"deleted_sessions": deleted}
 
 
+def media() -> dict[str, Any]:
+    """A video (the tests' 2 KB WebM), captions and the worst poster: random noise, which
+    compresses worst, so its WebP comes out at the 10 KB the upload allows."""
+    import random
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from exercises.media import check_captions, make_poster, video_type
+    from exercises.models import Exercise
+    from exercises.services import MediaChange, update_media
+
+    files = Path(__file__).resolve().parent.parent / "tests" / "exercises" / "files"
+    clip = (files / "clip.webm").read_bytes()
+    captions = check_captions((files / "captions.vtt").read_bytes())
+    noise = random.Random(1).randbytes(1600 * 900 * 3)
+    image = BytesIO()
+    Image.frombytes("RGB", (1600, 900), noise).save(image, "PNG")
+    poster = make_poster(image.getvalue())
+    added = 0
+    for exercise in Exercise.objects.order_by("pk"):
+        storage = exercise.video.storage
+        if all(
+            getattr(exercise, f) and storage.exists(getattr(exercise, f).name)
+            for f in ("video", "poster", "captions")
+        ):
+            continue
+        change = MediaChange(
+            video=ContentFile(clip, name="clip.webm"),
+            video_type=video_type(clip[:8192]),
+            poster_webp=poster,
+            captions_text=captions,
+            technique_at=exercise.video_start_seconds or 25,
+        )
+        update_media(exercise=exercise, change=change)
+        added += 1
+    return {"exercises_given_media": added, "poster_bytes": len(poster)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cli", description=__doc__)
     steps = parser.add_subparsers(dest="step", required=True)
@@ -98,10 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     step.add_argument("--manifest", type=Path, required=True)
     step = steps.add_parser("cleanup", help="delete the sessions the benchmark added")
     step.add_argument("--manifest", type=Path, required=True)
+    steps.add_parser("media", help="a video, captions and a poster for every exercise")
     args = parser.parse_args(argv)
     _setup()
     if args.step == "prepare":
         result = prepare(args.clients, args.seed, args.manifest)
+    elif args.step == "media":
+        result = media()
     else:
         result = cleanup(args.manifest)
     print(json.dumps(result))

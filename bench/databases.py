@@ -30,11 +30,14 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def ensure_database(server_url: str, size: int, *, regenerate: bool) -> None:
-    """The size's database exists on the server (dropped and created again to regenerate)."""
+def ensure_database(
+    server_url: str, size: int, *, regenerate: bool, name: str | None = None
+) -> None:
+    """The size's database (or `name`) exists on the server (dropped and created again to
+    regenerate)."""
     import psycopg
 
-    name = db_name(size)
+    name = name or db_name(size)
     try:
         with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
             if regenerate:
@@ -79,36 +82,39 @@ def manage(args: list[str], env: dict[str, str], what: str) -> None:
     print(f"   {what}: {time.perf_counter() - began:.1f} s")
 
 
-def prepare_database(size: int, env: dict[str, str]) -> dict[str, Any]:
-    """Build the studio if it is missing, say what was done, and return its manifest."""
-    path = RESULTS / f"manifest-{db_name(size)}.json"
-    print(f"   {db_name(size)}: checking the data (built on the first run: that takes minutes)")
+def prepare_database(size: int, env: dict[str, str], name: str | None = None) -> dict[str, Any]:
+    """Build the studio if it is missing, say what was done, and return its manifest.
+
+    `name` is the database's name when it is not the size's usual one (db_name(size))."""
+    name = name or db_name(size)
+    path = RESULTS / f"manifest-{name}.json"
+    print(f"   {name}: checking the data (built on the first run: that takes minutes)")
     done = _python(
         ["-m", "bench.cli", "prepare", "--clients", str(size), "--manifest", str(path)], env
     )
     if done.returncode:
-        raise BenchError(f"preparing {db_name(size)} failed:\n{done.stdout}{done.stderr}")
+        raise BenchError(f"preparing {name} failed:\n{done.stdout}{done.stderr}")
     info: dict[str, Any] = json.loads(path.read_text())
     if info["generated_now"]:
-        print(f"   {db_name(size)}: generated in {info['generation_s']:.1f} s")
+        print(f"   {name}: generated in {info['generation_s']:.1f} s")
     else:
-        print(f"   {db_name(size)}: reusing the data generated on {info['generated_on']}")
+        print(f"   {name}: reusing the data generated on {info['generated_on']}")
     if info["leftover_sessions_removed"]:
         print(
-            f"   {db_name(size)}: removed {info['leftover_sessions_removed']} sessions left by "
+            f"   {name}: removed {info['leftover_sessions_removed']} sessions left by "
             "an interrupted run"
         )
     for command in ("recompute_gate", "tick"):
         if info[f"{command}_s"] is not None:
-            print(f"   {db_name(size)}: manage.py {command} took {info[f'{command}_s']:.1f} s")
+            print(f"   {name}: manage.py {command} took {info[f'{command}_s']:.1f} s")
     age = (datetime.now().date() - datetime.fromisoformat(info["generated_on"]).date()).days
     if age > 7:
         print(
-            f"   note: {db_name(size)}'s data is {age} days old, so its clients have drifted "
+            f"   note: {name}'s data is {age} days old, so its clients have drifted "
             "quiet; BENCH_REGENERATE=1 builds it afresh"
         )
     if info["clients"] != size:
-        raise BenchError(f"{db_name(size)} holds {info['clients']} clients, not {size}.")
+        raise BenchError(f"{name} holds {info['clients']} clients, not {size}.")
     return info
 
 

@@ -19,13 +19,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def gunicorn_command(port: int, *, workers: int, extra: Sequence[str] = ()) -> list[str]:
+def gunicorn_command(
+    port: int, *, workers: int, extra: Sequence[str] = (), app: str = "coaching.wsgi"
+) -> list[str]:
     """The README's gunicorn command, on a local port."""
     return [
         PYTHON,
         "-m",
         "gunicorn",
-        "coaching.wsgi",
+        app,
         "--workers",
         str(workers),
         *extra,
@@ -45,16 +47,19 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 class Server:
-    """gunicorn coaching.wsgi --workers 3 on a free local port, stopped on exit."""
+    """gunicorn coaching.wsgi --workers 3 on a free local port, stopped on exit.
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    `app` names another WSGI module to serve (bench.tls_proxy for Lighthouse)."""
+
+    def __init__(self, env: dict[str, str], log: Path, app: str = "coaching.wsgi") -> None:
         self.env = env
         self.log = log
+        self.app = app
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
-        command = gunicorn_command(self.port, workers=3)
+        command = gunicorn_command(self.port, workers=3, app=self.app)
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
