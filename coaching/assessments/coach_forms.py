@@ -3,7 +3,7 @@ and video link, weekly windows and time off."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -80,10 +80,19 @@ class OutcomeForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the stages listed"},
     )
 
-    def __init__(self, data: Any = None, *, prefix: str, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *, prefix: str, stages: list[Stage] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(data, prefix=prefix, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        if stages is not None:
+            # A page of many outcome forms reads the stages once, not twice a form.
+            labels = [(s.pk, f"{s.position}. {s.exercise.name}") for s in stages]
+            avoid = cast(StageMultipleChoiceField, self.fields["avoid_stages"])
+            start = cast(StageChoiceField, self.fields["recommended_stage"])
+            avoid.choices = labels
+            start.choices = [("", start.empty_label or ""), *labels]
 
     def clean(self) -> dict[str, Any]:
         refuse_foreign_digits(self)

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -40,6 +41,10 @@ from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
 from coaching.assessments.services import BookingError
 from coaching.assessments.slots import CoachCalendar, Window, free_slots, group_by_day
 from coaching.middleware import no_store
+from exercises.forms import stage_choices
+from exercises.models import Stage
+
+ASSESSMENTS_PAGE = 50
 
 
 def _coach_assessment(request: StudioRequest, assessment_id: int) -> Assessment:
@@ -49,9 +54,12 @@ def _coach_assessment(request: StudioRequest, assessment_id: int) -> Assessment:
     return found
 
 
-def _outcome_form(a: Assessment, bound: OutcomeForm | None) -> OutcomeForm:
+def _outcome_form(
+    a: Assessment, bound: OutcomeForm | None, stages: list[Stage] | None = None
+) -> OutcomeForm:
     return bound or OutcomeForm(
         prefix=f"a{a.pk}",
+        stages=stages,
         initial={
             "why_in_pain": a.why_in_pain,
             "restricted_movements": a.restricted_movements,
@@ -67,13 +75,15 @@ def _assessments_page(
     request: StudioRequest, feed_link: str = "", **forms: OutcomeForm
 ) -> TemplateResponse:
     now = timezone.now()
-    rows = list(selectors.coach_assessments(request.user))
-    upcoming = [a for a in rows if a.status == Assessment.Status.BOOKED and a.ends_at > now]
-    past = sorted((a for a in rows if a not in upcoming), key=lambda a: a.starts_at, reverse=True)[
-        :50
-    ]
+    # Each list at most a page long, whatever the studio's history: the next 50 calls and
+    # the latest 50 past or cancelled.
+    rows = selectors.coach_assessments(request.user)
+    ahead = Q(status=Assessment.Status.BOOKED, ends_at__gt=now)
+    upcoming = list(rows.filter(ahead).order_by("starts_at", "id")[:ASSESSMENTS_PAGE])
+    past = list(rows.exclude(ahead).order_by("-starts_at", "-id")[:ASSESSMENTS_PAGE])
+    stages = list(stage_choices())
     outcome_forms = {
-        a.pk: _outcome_form(a, forms.get(f"outcome_{a.pk}"))
+        a.pk: _outcome_form(a, forms.get(f"outcome_{a.pk}"), stages)
         for a in past
         if a.status in {Assessment.Status.BOOKED, Assessment.Status.COMPLETED}
     }

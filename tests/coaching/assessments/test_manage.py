@@ -219,3 +219,39 @@ def test_the_assessments_page_puts_each_intake_it_shows_on_the_audit_trail(
         content_type__model="assessment", object_id=booking.pk, additional_data__what="view"
     )
     assert entry.actor == open_coach and entry.object_repr == "assessments page"
+
+
+def make_past_assessments(coach: User, count: int) -> None:
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=400)
+    Assessment.objects.bulk_create(
+        Assessment(
+            coach=coach.coach_profile,
+            starts_at=start + timedelta(hours=n),
+            ends_at=start + timedelta(hours=n, minutes=30),
+            blocked_until=start + timedelta(hours=n, minutes=45),
+            status="completed",
+            manage_token_hash=f"{n:064d}",
+            name=f"Past Visitor{n}",
+            email=f"past{n}@example.com",
+            consented_at=start,
+        )
+        for n in range(count)
+    )
+
+
+def test_the_assessments_page_makes_the_same_queries_for_a_short_or_long_history(
+    open_coach: User, django_assert_num_queries: Any
+) -> None:
+    """At most 50 past rows, and the same queries for 2 assessments or 122."""
+    coach = HttpClient()
+    coach.force_login(open_coach)
+    make_past_assessments(open_coach, 2)
+    coach.get("/coach/assessments/")
+    with django_assert_num_queries(9) as short:
+        coach.get("/coach/assessments/")
+    Assessment.objects.all().delete()
+    make_past_assessments(open_coach, 120)
+    with django_assert_num_queries(len(short.captured_queries)):
+        page = coach.get("/coach/assessments/").content.decode()
+    assert page.count('id="p-') == 50
+    assert "Past Visitor119" in page and "Past Visitor69" not in page
