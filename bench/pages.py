@@ -30,6 +30,7 @@ MARKERS = {
     "/me/progress/": "Your progress",
     "/assessment/": "Free 30-minute live online movement assessment",
     "/exercises/": "Exercise library",
+    "assessments": "<h1>Assessments</h1>",
 }
 # The filters the issue names; the dashboard's own form decides what is measured.
 EXPECTED_FILTERS = ("ready", "flare", "hold", "quiet")
@@ -163,6 +164,9 @@ def _pages(studio: Studio, notes: list[str]) -> list[Page]:
                 f"/coach/clients/{detail['id']}/",
                 detail["name"],
                 identity,
+            ),
+            Page(
+                "/coach/assessments/", who, "/coach/assessments/", MARKERS["assessments"], identity
             ),
         ]
     found += [
