@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -32,7 +32,17 @@ from clients.tasks import recompute_stage
 from exercises.admin import StageAdmin
 from exercises.models import Stage
 
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
+
 GATE_FIELDS = {"green_days_needed", "green_floor", "amber_ceiling", "technique_signoff_required"}
+
+
+def _acting(request: HttpRequest) -> User:
+    """Who is making a change here: the admin site lets in only logged-in staff."""
+    user = request.user
+    assert user.is_authenticated
+    return user
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -122,7 +132,7 @@ class ClientAdmin(admin.ModelAdmin[Client]):
             setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
         if "status" in wanted:
-            obj = set_client_state(client=obj, state=wanted["status"], by=request.user)
+            obj = set_client_state(client=obj, state=wanted["status"], by=_acting(request))
         if "time_zone" in wanted:
             if wanted["time_zone"]:
                 obj = set_time_zone(client=obj, time_zone=wanted["time_zone"])
@@ -133,7 +143,7 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     def _run(self, request: HttpRequest, queryset: QuerySet[Client], action: Any) -> None:
         for client in queryset:
             try:
-                row = action(client=client, by=request.user, reason="")
+                row = action(client=client, by=_acting(request), reason="")
             except ProgramError as exc:
                 self.message_user(request, f"{client}: {exc}", messages.ERROR)
             else:
@@ -228,7 +238,7 @@ class TrainingSessionAdmin(admin.ModelAdmin[TrainingSession]):
     ) -> None:
         values = {name: form.cleaned_data[name] for name in form.changed_data}
         if values:
-            correct_session(session=obj, values=values, by=request.user, any_day=True)
+            correct_session(session=obj, values=values, by=_acting(request), any_day=True)
 
 
 @admin.register(TechniqueSignoff)

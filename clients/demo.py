@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,6 +25,9 @@ from clients.models import (
 )
 from clients.outcomes.scoring import week_of
 from exercises.models import Stage
+
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
 
 # (days ago, pain before, worst during, after, next morning or None, felt in lower back)
 Session = tuple[int, int, int, int, int | None, bool]
@@ -143,7 +146,7 @@ def _session(
     )
 
 
-def build_client(spec: DemoClient, *, user: Any, coach: Any, stages: list[Stage]) -> Client:
+def build_client(spec: DemoClient, *, user: User, coach: User, stages: list[Stage]) -> Client:
     """A client whose history walks up the stages to spec.position, all in the past."""
     rng = random.Random(spec.email)
     today = timezone.localdate()
@@ -242,7 +245,7 @@ MESSAGES: dict[str, list[tuple[int, bool, str]]] = {
 }
 
 
-def _messages(client: Client, coach: Any, email: str, today: date) -> None:
+def _messages(client: Client, coach: User, email: str, today: date) -> None:
     """A short thread, so the messages pages and the unread counts have something to show."""
     thread = MESSAGES.get(email, [])
     rows = Message.objects.bulk_create(

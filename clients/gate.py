@@ -26,7 +26,7 @@ from clients import progression
 from clients.models import CheckIn, Client, TechniqueSignoff, TrainingSession
 from clients.progression import Decision, Evaluation, Light, Status, Thresholds
 from clients.tasks import alert_coach_of_flare
-from exercises.models import Stage
+from exercises.models import Stage, stage_neighbours
 
 SESSION_FIELDS = [
     "id",
@@ -120,9 +120,9 @@ class Locked:
             )
             .order_by("position")[:2]
         )
-        client.stage = stages[0]
-        self.signed_off = bool(stages[0].signed_off)  # type: ignore[attr-defined]
-        self.next_stage = stages[1] if len(stages) > 1 else None
+        here, _, self.next_stage = stage_neighbours(stages, client.stage_id)
+        client.stage = here
+        self.signed_off = bool(here.signed_off)  # type: ignore[attr-defined]
 
 
 def lock(client_id: int) -> Locked:

@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import transaction
@@ -34,6 +34,9 @@ from clients.models import (
 )
 from clients.progression import Decision, Light, check_in_window
 from clients.tasks import alert_coach_of_emergency
+
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
 
 CORRECTABLE_FIELDS = [
     "performed_on",
@@ -238,7 +241,7 @@ def correction_problem(
 
 @transaction.atomic
 def correct_session(
-    *, session: TrainingSession, values: dict[str, Any], by: Any, any_day: bool = False
+    *, session: TrainingSession, values: dict[str, Any], by: User, any_day: bool = False
 ) -> TrainingSession:
     """Change a session, keeping the earlier values and who changed them; decide it again.
 

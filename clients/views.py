@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +48,9 @@ from clients.services import (
 )
 from clients.services import log_session as record_session
 
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
+
 ClientView = Callable[..., HttpResponse]
 # The check-in's 0-10 buttons, coloured and named by DESIGN's zones (0-2, 3-5, 6-10).
 PAIN_BUTTONS = [(n, zone, words) for n, (zone, words) in pain_zones().items()]
@@ -60,9 +63,11 @@ HISTORY_PAGE_SIZE = 20
 
 
 class ClientRequest(HttpRequest):
-    """A request on a client's page: `request.htmx` is set by django-htmx's middleware."""
+    """A request on a client's page, behind `client_required`: the user is logged in, a
+    client; `request.htmx` is set by django-htmx's middleware."""
 
     htmx: HtmxDetails
+    user: User
 
 
 def client_required(view: ClientView) -> ClientView:

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from coaching.accounts.models import User
 
 # The request attribute a view sets (through @no_store) to ask for the header.
 NO_STORE = "no_store"
@@ -44,7 +49,7 @@ def wants_no_store(request: HttpRequest, *, had_session: bool) -> bool:
     if had_session or getattr(request, NO_STORE, False):
         return True
     # Without a session cookie this costs no query; it is true after a login in this request.
-    user: Any = getattr(request, "user", None)
+    user: User | AnonymousUser | None = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,8 +51,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> TemplateResponse:
 
 
 def _edits_media(request: HttpRequest) -> bool:
-    user: Any = request.user
-    return bool(getattr(user, "is_coach", False) or getattr(user, "is_staff", False))
+    user = request.user
+    return bool(getattr(user, "is_coach", False) or user.is_staff)
 
 
 def _media_of(slug: str, name: str) -> tuple[Exercise, FieldFile, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,9 @@ from clients.models import (
     TrainingSession,
 )
 from clients.tasks import nudge_client
+
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
 
 
 def refresh_adherence(client: Client, *, now: datetime | None = None) -> rates.Adherence:
@@ -85,7 +88,7 @@ NUDGE_TEXT = "Your coach sent you a nudge"
 
 
 @transaction.atomic
-def nudge(*, clients: list[Client], by: Any) -> int:
+def nudge(*, clients: list[Client], by: User) -> int:
     """Send each client the reminder email now, at most once a day each; how many went."""
     sent = 0
     for client in clients:

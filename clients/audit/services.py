@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from clients.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from coaching.accounts.models import User
 
 # Fields never copied into the trail: secrets, and state the gate derives.
 NEVER_LOGGED = ["password", "last_login", "token_hash", "manage_token_hash", "feed_token_hash"]
@@ -24,7 +29,7 @@ def register(*model_classes: type[models.Model]) -> None:
 
 def record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     action: str,
     client: models.Model | None = None,
     obj: models.Model | None = None,
@@ -51,13 +56,13 @@ def record(
         object_id=target.pk if target is not None else None,
         object_repr=detail or action,
         action=AuditEntry.Action.ACCESS,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if actor.is_authenticated else None,
         additional_data=data,
     )
     return entry
 
 
-def record_views(*, actor: Any, objs: list[models.Model], detail: str = "") -> int:
+def record_views(*, actor: User | AnonymousUser, objs: list[models.Model], detail: str = "") -> int:
     """A view entry for each record a page showed, in one INSERT (say, every intake on
     the coach's assessments page); each names its client when it has one."""
     if not objs:
@@ -69,7 +74,7 @@ def record_views(*, actor: Any, objs: list[models.Model], detail: str = "") -> i
             object_id=obj.pk,
             object_repr=detail or "view",
             action=AuditEntry.Action.ACCESS,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=actor if actor.is_authenticated else None,
             additional_data=_view_data(getattr(obj, "client_id", None)),
         )
         for obj in objs

@@ -7,7 +7,7 @@ into a query they already make, so unread counts cost no query of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BigIntegerField,
@@ -22,17 +22,22 @@ from django.db.models.functions import Coalesce
 from clients.messages.models import Message, ReadMarker
 from clients.models import Client, sees_all_clients
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from coaching.accounts.models import User
+
 THREAD_PAGE_SIZE = 50
 
 
-def may_use_thread(user: Any, client: Client) -> bool:
+def may_use_thread(user: User | AnonymousUser, client: Client) -> bool:
     """The client, their assigned coach and the head coach (or a studio admin)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return user.pk in (client.user_id, client.coach_id) or sees_all_clients(user)
 
 
-def _read_up_to(reader: Any) -> Coalesce:
+def _read_up_to(reader: User | int) -> Coalesce:
     """The reader's marker on the thread of the message row it is used in (0 if none)."""
     marker = ReadMarker.objects.filter(client=OuterRef("client_id"), reader=reader).values(
         "read_up_to"
@@ -40,7 +45,7 @@ def _read_up_to(reader: Any) -> Coalesce:
     return Coalesce(Subquery(marker), Value(0), output_field=BigIntegerField())
 
 
-def unread_messages(reader: Any, client: Any = None) -> Coalesce:
+def unread_messages(reader: User | int, client: int | OuterRef | None = None) -> Coalesce:
     """How many messages in a thread this reader has not seen, as an expression.
 
     Messages the reader wrote never count. `client` is the thread's client (an id or
@@ -59,7 +64,7 @@ def unread_messages(reader: Any, client: Any = None) -> Coalesce:
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
-def unread_count(*, client: Client, reader: Any) -> int:
+def unread_count(*, client: Client, reader: User) -> int:
     """One thread's unread messages for one reader, in one query."""
     return (
         Message.objects.filter(client=client, pk__gt=_read_up_to(reader))
@@ -93,7 +98,7 @@ class Thread:
         return self.latest and any(self.is_new(m) for m in self.messages)
 
 
-def thread_page(*, client: Client, reader: Any, before: int | None = None) -> Thread:
+def thread_page(*, client: Client, reader: User, before: int | None = None) -> Thread:
     """Up to 50 messages before `before` (the latest by default), in one query.
 
     Each row carries the reader's marker as it was before this read, so the page can

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +23,9 @@ from clients.messages.tasks import tell_of_new_message
 from clients.models import Client
 from clients.services import ProgramError, has_consented, require_consent
 
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
+
 EMAIL_GAP = timedelta(hours=1)
 
 
@@ -30,7 +33,7 @@ class MessageError(ProgramError):
     """The message cannot be sent; the text says why, for people."""
 
 
-def recipients(client: Client, author: Any) -> list[int]:
+def recipients(client: Client, author: User) -> list[int]:
     """Who hears of a new message by email: the client and their coach, never the author.
 
     The head coach reads every thread but is not emailed about each one.
@@ -39,7 +42,7 @@ def recipients(client: Client, author: Any) -> list[int]:
 
 
 @transaction.atomic
-def send_message(*, client: Client, author: Any, text: str) -> Message:
+def send_message(*, client: Client, author: User, text: str) -> Message:
     """Add a message to the client's thread and tell the other side, by email, with a link."""
     if not may_use_thread(author, client):
         raise MessageError("Only the client, their coach and the head coach use this thread.")
@@ -66,7 +69,7 @@ def send_message(*, client: Client, author: Any, text: str) -> Message:
 
 
 @transaction.atomic
-def send_to_many(*, clients: list[Client], author: Any, text: str) -> tuple[int, int]:
+def send_to_many(*, clients: list[Client], author: User, text: str) -> tuple[int, int]:
     """One message, in each ticked client's own thread: (sent, skipped for want of consent).
 
     A thread is private to its client, so each gets their own copy; a client who has
@@ -95,7 +98,7 @@ def _claim_email(*, client: Client, recipient_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
-def mark_read(*, client: Client, reader: Any, up_to: int) -> None:
+def mark_read(*, client: Client, reader: User, up_to: int) -> None:
     """The reader has seen the thread up to this message.
 
     One statement (an upsert), so it needs no transaction of its own. Written messages

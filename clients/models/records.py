@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +15,9 @@ from django.utils import timezone
 from clients.progression import Light
 from clients.progression import Status as GateStatus
 from exercises.models import Progression, Stage
+
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -40,14 +43,14 @@ DECIDED_LIGHTS = [
 ]
 
 
-def sees_all_clients(user: Any) -> bool:
+def sees_all_clients(user: User) -> bool:
     """Studio admins and head coaches see every coach's clients."""
     profile = getattr(user, "coach_profile", None)
     return bool(user.is_superuser or (profile is not None and profile.is_head_coach))
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
-    def for_coach(self, user: Any) -> ClientQuerySet:
+    def for_coach(self, user: User) -> ClientQuerySet:
         """The clients a coach may see: their own, or everyone's for a head coach."""
         return self if sees_all_clients(user) else self.filter(coach=user)
 

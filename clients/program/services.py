@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +30,10 @@ from clients.models import (
 from clients.progression import Reason, Status
 from clients.reasons import words
 from clients.services import ProgramError
-from exercises.models import Stage
+from exercises.models import Stage, stage_neighbours
+
+if TYPE_CHECKING:
+    from coaching.accounts.models import User
 
 # --- Stage changes ---------------------------------------------------------------
 
@@ -41,7 +44,7 @@ def _assign(
     stage: Stage,
     from_stage: Stage | None,
     kind: str,
-    by: Any,
+    by: User,
     reason: str,
     now: datetime,
     entered_on: date | None = None,
@@ -73,10 +76,10 @@ def _assign(
 @transaction.atomic
 def create_client(
     *,
-    user: Any,
-    coach: Any,
+    user: User,
+    coach: User,
     stage: Stage,
-    by: Any,
+    by: User,
     reason: str = "Starting stage",
     consented_at: datetime | None = None,
     notes: str = "",
@@ -118,7 +121,7 @@ def _reasons_text(client: Client) -> str:
 
 
 @transaction.atomic
-def advance_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignment:
+def advance_stage(*, client: Client, by: User, reason: str = "") -> StageAssignment:
     """Move a READY client to the next stage, after re-running the gate under the lock."""
     locked = gate.lock(client.pk)
     following = locked.next_stage
@@ -140,16 +143,13 @@ def advance_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignme
 
 
 @transaction.atomic
-def regress_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignment:
+def regress_stage(*, client: Client, by: User, reason: str = "") -> StageAssignment:
     """Move a client back one stage."""
     locked = gate.lock(client.pk)
-    previous = (
-        Stage.objects.filter(
-            progression_id=locked.client.progression_id, position__lt=locked.stage.position
-        )
-        .order_by("-position")
-        .first()
+    stages = list(
+        Stage.objects.filter(progression_id=locked.client.progression_id).order_by("position")
     )
+    _, previous, _ = stage_neighbours(stages, locked.stage.pk)
     if previous is None:
         raise ProgramError("This client is already on the first stage.")
     default = (
@@ -169,7 +169,7 @@ def regress_stage(*, client: Client, by: Any, reason: str = "") -> StageAssignme
 
 
 @transaction.atomic
-def override_stage(*, client: Client, stage: Stage, by: Any, reason: str) -> StageAssignment:
+def override_stage(*, client: Client, stage: Stage, by: User, reason: str) -> StageAssignment:
     """Move a client to any stage of their progression; a written reason is required."""
     if not reason.strip():
         raise ProgramError("Give a reason for moving the client outside the gate.")
@@ -190,7 +190,7 @@ def override_stage(*, client: Client, stage: Stage, by: Any, reason: str) -> Sta
 
 
 @transaction.atomic
-def sign_off_technique(*, client: Client, by: Any, note: str = "") -> TechniqueSignoff:
+def sign_off_technique(*, client: Client, by: User, note: str = "") -> TechniqueSignoff:
     """Record that the client's technique at their current stage is mastered."""
     locked = gate.lock(client.pk)
     if locked.signed_off:
@@ -208,7 +208,7 @@ def set_prescription(
     *,
     client: Client,
     stage: Stage,
-    by: Any,
+    by: User,
     sets: int,
     reps: int | None,
     seconds: int | None,
@@ -237,7 +237,7 @@ def set_prescription(
 
 
 @transaction.atomic
-def set_client_state(*, client: Client, state: str, by: Any) -> Client:
+def set_client_state(*, client: Client, state: str, by: User) -> Client:
     """Pause, discharge or reactivate a client; the coach's note says who and when."""
     if state not in Client.Status.values:
         raise ProgramError("Choose active, paused or discharged.")
@@ -264,12 +264,12 @@ def set_client_state(*, client: Client, state: str, by: Any) -> Client:
 
 
 @transaction.atomic
-def add_coach_note(*, client: Client, by: Any, text: str) -> CoachNote:
+def add_coach_note(*, client: Client, by: User, text: str) -> CoachNote:
     return CoachNote.objects.create(client=client, author=by, text=text)
 
 
 @transaction.atomic
-def reassign(*, client: Client, coach: Any, by: Any) -> Client:
+def reassign(*, client: Client, coach: User, by: User) -> Client:
     """Hand a client to another coach, noting who did it in the client's record."""
     locked = gate.lock(client.pk).client
     previous = locked.coach
@@ -297,7 +297,7 @@ def undoable(
     move: StageAssignment | None,
     signoff: TechniqueSignoff | None,
     *,
-    by: Any,
+    by: User,
     now: datetime,
 ) -> StageAssignment | TechniqueSignoff | None:
     """Which of the client's latest stage change and sign-off the coach may still undo.
@@ -325,7 +325,7 @@ def undo_deadline(change: StageAssignment | TechniqueSignoff) -> datetime:
 
 
 def last_change(
-    client: Client, by: Any, now: datetime
+    client: Client, by: User, now: datetime
 ) -> StageAssignment | TechniqueSignoff | None:
     """The coach's own last change to the client, if it is still theirs to undo."""
     move = (
@@ -342,7 +342,7 @@ def last_change(
 
 
 @transaction.atomic
-def undo_last_change(*, client: Client, by: Any) -> StageAssignment | TechniqueSignoff:
+def undo_last_change(*, client: Client, by: User) -> StageAssignment | TechniqueSignoff:
     """Take back the coach's own last change within 10 minutes, as a new history entry.
 
     A stage change is undone by moving the client back, to the day they had entered

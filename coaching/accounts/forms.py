@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 
 from coaching.accounts.backends import LOGIN_PAUSED_FLAG
 from coaching.accounts.models import User
@@ -20,7 +21,7 @@ LOGIN_PAUSED = (
 )
 
 
-def login_paused_error(request: Any) -> forms.ValidationError | None:
+def login_paused_error(request: HttpRequest | None) -> forms.ValidationError | None:
     """The pause message when the backend refused this login for too many failures."""
     minutes = getattr(request, LOGIN_PAUSED_FLAG, None)
     if minutes is None:

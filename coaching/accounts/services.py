@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
@@ -109,7 +108,7 @@ def accept_invite(*, request: HttpRequest, token: str, password: str) -> User:
     user.save(update_fields=["password"])
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
-    client: Any = getattr(user, "client_profile", None)
+    client: Client | None = getattr(user, "client_profile", None)
     if client is not None:
         record_consent(client=client)
     login(request, user, backend=BACKEND)

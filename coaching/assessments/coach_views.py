@@ -3,12 +3,13 @@ screen-out figures and contact requests, and the weekly availability editor."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.db.models import Q
+from django.forms.models import BaseModelFormSet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.audit.services import record_views
+from coaching.accounts.models import Coach
 from coaching.accounts.roles import StudioRequest, coach_required
 from coaching.assessments import calendars, selectors
 from coaching.assessments.coach_forms import (
@@ -39,7 +41,7 @@ from coaching.assessments.coach_services import (
 from coaching.assessments.forms import zone_names
 from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
 from coaching.assessments.services import BookingError
-from coaching.assessments.slots import CoachCalendar, Window, free_slots, group_by_day
+from coaching.assessments.slots import CoachCalendar, Slot, Window, free_slots, group_by_day
 from coaching.middleware import no_store
 from exercises.forms import stage_choices
 from exercises.models import Stage
@@ -195,6 +197,8 @@ def contact_request_done(request: StudioRequest, request_id: int) -> HttpRespons
 # --- Availability ---------------------------------------------------------------------------
 
 ROW_KINDS = {"w": WindowFormSet, "off": TimeOffFormSet}
+WindowSet = BaseModelFormSet[AvailabilityWindow, WindowForm]
+TimeOffSet = BaseModelFormSet[TimeOff, TimeOffForm]
 
 
 def _ascii_number(value: str) -> bool:
@@ -210,7 +214,9 @@ def _with_row_removed(data: QueryDict, remove: str) -> QueryDict:
     return copy
 
 
-def _preview(coach_zone: str, windows: list[Window], coach_id: int) -> list[Any]:
+def _preview(
+    coach_zone: str, windows: list[Window], coach_id: int
+) -> list[tuple[date, list[Slot]]]:
     """The free times the windows give over the next week, in the coach's zone."""
     rules = selectors.rules_now()
     busy = next((c for c in selectors.calendars(coach_id=coach_id)), None)
@@ -226,7 +232,7 @@ def _preview(coach_zone: str, windows: list[Window], coach_id: int) -> list[Any]
     return group_by_day(slots, ZoneInfo(coach_zone))
 
 
-def _valid_windows(window_set: Any) -> list[Window]:
+def _valid_windows(window_set: WindowSet) -> list[Window]:
     windows = []
     for form in window_set.forms:
         if not form.is_valid() or form.cleaned_data.get("DELETE"):
@@ -237,12 +243,16 @@ def _valid_windows(window_set: Any) -> list[Window]:
     return windows
 
 
-def _saved_windows(coach: Any) -> list[Window]:
+def _saved_windows(coach: Coach) -> list[Window]:
     return [Window(w.weekday, w.starts_at, w.ends_at) for w in coach.windows.all()]
 
 
 def _availability_context(
-    coach: Any, settings_form: CoachSettingsForm, window_set: Any, off_set: Any, zone: str
+    coach: Coach,
+    settings_form: CoachSettingsForm,
+    window_set: WindowSet,
+    off_set: TimeOffSet,
+    zone: str,
 ) -> dict[str, Any]:
     windows = _valid_windows(window_set) if window_set.is_bound else _saved_windows(coach)
     errors = [

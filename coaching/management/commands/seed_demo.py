@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -87,7 +87,7 @@ ASSESSMENTS = [
 ]
 
 
-def _availability(coaches: list[User], stages: list[Any]) -> None:
+def _availability(coaches: list[User], stages: list[Stage]) -> None:
     BookingRules.load()
     for user, windows, video in zip(coaches, WEEKLY, VIDEO, strict=True):
         coach = user.coach_profile
@@ -136,7 +136,7 @@ def _availability(coaches: list[User], stages: list[Any]) -> None:
     _waitlist_and_screen_outs(coaches, today)
 
 
-def _waitlist_and_screen_outs(coaches: list[User], today: Any) -> None:
+def _waitlist_and_screen_outs(coaches: list[User], today: date) -> None:
     """Two people waiting (one with a time held for them), a few weeks of screen-outs and one
     request to get in touch later."""
     now = timezone.now()
