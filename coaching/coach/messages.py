@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients.audit.services import record
-from clients.messages.forms import EarlierForm, MessageForm
-from clients.messages.selectors import thread_page
-from clients.messages.services import mark_read, send_message
-from clients.services import ProgramError, has_consented
+from clients.messages.forms import MessageForm
+from clients.messages.views import open_thread, post_message
+from clients.services import has_consented
 from coaching.accounts.roles import StudioRequest, coach_required
 from coaching.coach.selectors import access_client
 
@@ -22,28 +21,17 @@ from coaching.coach.selectors import access_client
 @coach_required
 def client_messages(request: StudioRequest, client_id: int) -> HttpResponse:
     client = access_client(request.user, client_id)
-    form = MessageForm()
-    sent = ""
+    form, sent = MessageForm(), ""
     if request.method == "POST":
-        form = MessageForm(request.POST)
-        if form.is_valid():
-            try:
-                send_message(client=client, author=request.user, text=form.cleaned_data["text"])
-            except ProgramError as exc:
-                form.add_error("text", str(exc))
-            else:
-                sent = f"Message sent. {client.user.first_name or client.name} will get an email."
-                if not request.htmx:
-                    messages.success(request, sent)
-                    return redirect("coaching:client_messages", client_id=client.pk)
-                form = MessageForm()
+        form, went = post_message(request.POST, client, author=request.user)
+        if went:
+            sent = f"Message sent. {client.user.first_name or client.name} will get an email."
+            if not request.htmx:
+                messages.success(request, sent)
+                return redirect("coaching:client_messages", client_id=client.pk)
     else:
         record(actor=request.user, client=client, action="view messages")
-    earlier = EarlierForm(request.GET)
-    before = earlier.cleaned_data["before"] if earlier.is_valid() else None
-    thread = thread_page(client=client, reader=request.user, before=before)
-    if thread.has_unseen:
-        mark_read(client=client, reader=request.user, up_to=thread.newest_id)
+    thread = open_thread(request.GET, client, reader=request.user)
     template = "coaching/coach/messages/thread.html"
     if request.htmx:
         template += "#thread"
