@@ -83,11 +83,14 @@ def _assessments_page(
     ahead = Q(status=Assessment.Status.BOOKED, ends_at__gt=now)
     upcoming = list(rows.filter(ahead).order_by("starts_at", "id")[:ASSESSMENTS_PAGE])
     past = list(rows.exclude(ahead).order_by("-starts_at", "-id")[:ASSESSMENTS_PAGE])
+    # Forms for the outcomes still to write (and one sent back with errors); a recorded
+    # outcome's form loads when the coach opens it (assessment_outcome, GET).
     stages = list(stage_choices())
     outcome_forms = {
         a.pk: _outcome_form(a, forms.get(f"outcome_{a.pk}"), stages)
         for a in past
         if a.status in {Assessment.Status.BOOKED, Assessment.Status.COMPLETED}
+        and (not a.has_outcome or f"outcome_{a.pk}" in forms)
     }
     invalid = next((f for f in forms.values() if f.errors), None)
     # The page shows each booking's intake: a view of that assessment, for the trail.
@@ -131,10 +134,19 @@ def assessment_status(request: StudioRequest, assessment_id: int) -> HttpRespons
     return redirect("coaching:coach_assessments")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @coach_required
 def assessment_outcome(request: StudioRequest, assessment_id: int) -> HttpResponse:
     found = _coach_assessment(request, assessment_id)
+    if request.method == "GET":
+        # One assessment's outcome form, opened from the list (htmx) or on its own page.
+        record_views(actor=request.user, objs=[found], detail="outcome form")
+        template = "coaching/assessments/outcome_form.html"
+        return TemplateResponse(
+            request,
+            template + "#outcome_form" if request.htmx else template,
+            {"a": found, "outcome": _outcome_form(found, None)},
+        )
     form = OutcomeForm(request.POST, prefix=f"a{found.pk}")
     if not form.is_valid():
         return _assessments_page(request, "", **{f"outcome_{found.pk}": form})

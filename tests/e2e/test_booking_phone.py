@@ -354,6 +354,15 @@ def test_the_coach_records_an_outcome_and_starts_a_program(
     expect(page.locator("#messages")).to_contain_text("Outcome saved for Gina Ellis")
     outcome = next(m for m in mail.outbox if m.to == ["gina@example.com"])
     assert "Bends" not in outcome.body
+    # A recorded outcome's form loads when the coach opens it.
+    saved = page.locator("article", has_text="Gina Ellis")
+    expect(saved.get_by_label("Why they might be in pain")).to_have_count(0)
+    saved.get_by_text("Outcome (edit)").click()
+    expect(saved.get_by_label("Why they might be in pain")).to_have_value(
+        "Bends through the lower back"
+    )
+    expect(saved.get_by_label("5. Kettlebell deadlift")).to_be_checked()
+    assert_accessible(page)
     page.locator("article", has_text="Gina Ellis").get_by_role(
         "button", name=re.compile("Start program")
     ).click()

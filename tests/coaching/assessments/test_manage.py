@@ -255,3 +255,35 @@ def test_the_assessments_page_makes_the_same_queries_for_a_short_or_long_history
         page = coach.get("/coach/assessments/").content.decode()
     assert page.count('id="p-') == 50
     assert "Past Visitor119" in page and "Past Visitor69" not in page
+
+
+def test_a_recorded_outcome_opens_on_its_own_for_its_coach_only(
+    open_coach: User, coach_b: User
+) -> None:
+    """The list carries a link to each recorded outcome, not its form; opening it is a view
+    of that assessment on the trail. Another coach gets a 404."""
+    from clients.audit.models import AuditEntry
+
+    make_past_assessments(open_coach, 1)
+    found = Assessment.objects.get()
+    Assessment.objects.filter(pk=found.pk).update(
+        why_in_pain="Stiff hips", outcome_recorded_at=found.ends_at
+    )
+    coach = HttpClient()
+    coach.force_login(open_coach)
+    listing = coach.get("/coach/assessments/").content.decode()
+    url = f"/coach/assessments/{found.pk}/outcome/"
+    assert f'hx-get="{url}"' in listing and f'name="a{found.pk}-why_in_pain"' not in listing
+    fragment = coach.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and "Stiff hips" in fragment and "Save outcome" in fragment
+    page = coach.get(url).content.decode()
+    assert "<html" in page and "Outcome of Past Visitor0" in page
+    assert (
+        AuditEntry.objects.filter(
+            content_type__model="assessment", object_id=found.pk, object_repr="outcome form"
+        ).count()
+        == 2
+    )
+    other = HttpClient()
+    other.force_login(coach_b)
+    assert other.get(url).status_code == 404
