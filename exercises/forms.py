@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model
 
 from exercises import media
 from exercises.models import Exercise, Stage, StageQuerySet
@@ -19,7 +20,42 @@ def stage_choices() -> StageQuerySet:
     return Stage.objects.in_order().default_progression()
 
 
-class StageChoiceField(forms.ModelChoiceField[Stage]):
+# Larger than any row id here, and an integer every database takes: an id beyond it is
+# refused as a wrong choice before it reaches the database (SQLite overflows on it).
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ROW_ID
+
+
+class RowChoiceField[M: Model](forms.ModelChoiceField[M]):
+    """A choice of one row, by id; anything but a plausible id is simply not a choice."""
+
+    def to_python(self, value: Any) -> M | None:
+        if value not in self.empty_values and not isinstance(value, Model) and not is_row_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class RowMultipleChoiceField[M: Model](forms.ModelMultipleChoiceField[M]):
+    """A choice of rows, by id, with the same guard."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not is_row_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
+class StageChoiceField(RowChoiceField[Stage]):
     def label_from_instance(self, obj: Stage) -> str:
         return f"{obj.position}. {obj.exercise.name}"
 

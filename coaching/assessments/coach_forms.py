@@ -11,7 +11,7 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from coaching.assessments.forms import ZoneField
 from coaching.assessments.models import AvailabilityWindow, TimeOff
-from exercises.forms import StageChoiceField, stage_choices
+from exercises.forms import RowMultipleChoiceField, StageChoiceField, stage_choices
 from exercises.models import Stage
 
 # Fields whose input is read as a number, a date, a time or a row id. Python's own
@@ -41,7 +41,7 @@ def refuse_foreign_digits(form: forms.BaseForm) -> None:
             form.add_error(name, NOT_ASCII)
 
 
-class StageMultipleChoiceField(forms.ModelMultipleChoiceField[Stage]):
+class StageMultipleChoiceField(RowMultipleChoiceField[Stage]):
     def label_from_instance(self, obj: Stage) -> str:
         return f"{obj.position}. {obj.exercise.name}"
 

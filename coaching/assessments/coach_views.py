@@ -93,8 +93,10 @@ def _assessments_page(
         and (not a.has_outcome or f"outcome_{a.pk}" in forms)
     }
     invalid = next((f for f in forms.values() if f.errors), None)
-    # The page shows each booking's intake: a view of that assessment, for the trail.
-    record_views(actor=request.user, objs=[*upcoming, *past], detail="assessments page")
+    # The page shows each booking's intake: a view of that assessment, for the trail (on a
+    # GET; a form sent back with its errors records nothing, as it saves nothing).
+    if request.method == "GET":
+        record_views(actor=request.user, objs=[*upcoming, *past], detail="assessments page")
     return TemplateResponse(
         request,
         "coaching/assessments/assessments.html",

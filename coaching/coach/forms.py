@@ -11,7 +11,7 @@ from clients.forms import count_field, load_field
 from clients.messages.models import MESSAGE_MAX_LENGTH
 from clients.models import DEFAULT_SESSIONS_PER_WEEK
 from coaching.accounts.models import User
-from exercises.forms import StageChoiceField, stage_choices
+from exercises.forms import RowChoiceField, StageChoiceField, stage_choices
 from exercises.models import Stage
 
 
@@ -238,7 +238,7 @@ class NewClientForm(forms.Form):
 class ReassignForm(forms.Form):
     prefix = "reassign"
 
-    coach = forms.ModelChoiceField(
+    coach = RowChoiceField(
         queryset=User.objects.filter(coach_profile__isnull=False).order_by("first_name"),
         label="Coach",
         error_messages={

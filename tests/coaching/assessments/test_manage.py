@@ -287,3 +287,20 @@ def test_a_recorded_outcome_opens_on_its_own_for_its_coach_only(
     other = HttpClient()
     other.force_login(coach_b)
     assert other.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999", "-1", "1.5", "٣"])
+def test_an_impossible_stage_id_is_a_wrong_choice_not_a_crash(open_coach: User, huge: str) -> None:
+    make_past_assessments(open_coach, 1)
+    found = Assessment.objects.get()
+    coach = HttpClient()
+    coach.force_login(open_coach)
+    data = {f"a{found.pk}-why_in_pain": "Stiff", f"a{found.pk}-avoid_stages": [huge]}
+    response = coach.post(f"/coach/assessments/{found.pk}/outcome/", data)
+    assert response.status_code == 200
+    assert "Choose from the exercises listed" in response.content.decode()
+    data = {f"a{found.pk}-why_in_pain": "Stiff", f"a{found.pk}-recommended_stage": huge}
+    response = coach.post(f"/coach/assessments/{found.pk}/outcome/", data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Choose one of the stages listed" in body or "Use the digits 0 to 9" in body
