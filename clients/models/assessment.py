@@ -12,7 +12,7 @@ from exercises.models import Stage
 class AssessmentSummary(models.Model):
     """The coach's four findings from the assessment, and the stages to avoid for now.
 
-    Written once by "Start program" (coaching.assessments.coach_services.start_program);
+    Written once by "Start program" (coaching.assessments.services.coach.start_program);
     shown to the coach on the client's program and to the client on /me/.
     """
 

@@ -220,25 +220,25 @@ def _at_least_now(stamp: str) -> datetime:
 
 @task
 def release_lapsed_holds_task(now: str) -> None:
-    from coaching.assessments import waitlist_services
+    from coaching.assessments.services import waitlist
 
     moment = _at_least_now(now)
-    waitlist_services.release_lapsed_holds(now=moment)
-    waitlist_services.offer_waitlist_slots(now=moment)
+    waitlist.release_lapsed_holds(now=moment)
+    waitlist.offer_waitlist_slots(now=moment)
 
 
 @task
 def offer_waitlist_task(now: str) -> None:
-    from coaching.assessments import waitlist_services
+    from coaching.assessments.services import waitlist
 
-    waitlist_services.offer_waitlist_slots(now=_at_least_now(now))
+    waitlist.offer_waitlist_slots(now=_at_least_now(now))
 
 
 @task
 def purge_waitlist_task(now: str) -> None:
-    from coaching.assessments import waitlist_services
+    from coaching.assessments.services import waitlist
 
-    waitlist_services.purge_waitlist(now=datetime.fromisoformat(now))
+    waitlist.purge_waitlist(now=datetime.fromisoformat(now))
 
 
 @task

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from coaching.coach import actions, messages, outcomes, views
+from coaching.coach import views
+from coaching.coach.views import actions, outcomes, thread
 
 urlpatterns = [
     path("coach/", views.dashboard, name="dashboard"),
@@ -27,9 +28,7 @@ urlpatterns = [
     path(
         "coach/clients/<int:client_id>/invite/", actions.resend_invitation, name="resend_invitation"
     ),
-    path(
-        "coach/clients/<int:client_id>/messages/", messages.client_messages, name="client_messages"
-    ),
+    path("coach/clients/<int:client_id>/messages/", thread.client_messages, name="client_messages"),
     path(
         "coach/clients/<int:client_id>/outcomes/", outcomes.client_outcomes, name="client_outcomes"
     ),

@@ -13,9 +13,9 @@ from django.test import Client as HttpClient
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from coaching.assessments.manage_services import cancel_assessment
 from coaching.assessments.selectors import available_slots
 from coaching.assessments.services import book_assessment
+from coaching.assessments.services.manage import cancel_assessment
 from coaching.models import Assessment, AvailabilityWindow, User, WaitlistEntry
 from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll, log_in
 from tests.factories import PASSWORD

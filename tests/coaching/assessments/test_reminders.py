@@ -15,9 +15,9 @@ from django.test import Client as HttpClient
 from django.test import override_settings
 from django.utils import timezone
 
-from coaching.assessments.manage_services import cancel_assessment, reschedule_assessment
 from coaching.assessments.selectors import available_slots
 from coaching.assessments.services import book_assessment, due_work
+from coaching.assessments.services.manage import cancel_assessment, reschedule_assessment
 from coaching.assessments.tasks import send_reminder
 from coaching.models import Assessment, User
 

@@ -12,10 +12,10 @@ from django.core import mail
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from coaching.assessments.coach_services import save_availability
-from coaching.assessments.manage_services import cancel_assessment
 from coaching.assessments.selectors import available_slots
 from coaching.assessments.services import book_assessment, due_work
+from coaching.assessments.services.coach import save_availability
+from coaching.assessments.services.manage import cancel_assessment
 from coaching.models import Assessment, AvailabilityWindow, User, WaitlistEntry
 from tests.coaching.assessments.test_booking import intake
 

@@ -21,7 +21,8 @@ from clients.audit.services import record_views
 from coaching.accounts.models import Coach
 from coaching.accounts.roles import StudioRequest, coach_required
 from coaching.assessments import calendars, selectors
-from coaching.assessments.coach_forms import (
+from coaching.assessments.forms import zone_names
+from coaching.assessments.forms.coach import (
     CoachSettingsForm,
     OutcomeForm,
     StatusForm,
@@ -30,7 +31,9 @@ from coaching.assessments.coach_forms import (
     WindowForm,
     WindowFormSet,
 )
-from coaching.assessments.coach_services import (
+from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
+from coaching.assessments.services import BookingError
+from coaching.assessments.services.coach import (
     forget_contact_request,
     issue_calendar_feed,
     record_outcome,
@@ -38,9 +41,6 @@ from coaching.assessments.coach_services import (
     set_assessment_status,
     start_program,
 )
-from coaching.assessments.forms import zone_names
-from coaching.assessments.models import Assessment, AvailabilityWindow, TimeOff
-from coaching.assessments.services import BookingError
 from coaching.assessments.slots import CoachCalendar, Slot, Window, free_slots, group_by_day
 from coaching.middleware import no_store
 from exercises.forms import stage_choices

@@ -1,6 +1,6 @@
 """The coach's pages: the dashboard of clients, one client's program, adding a client.
 
-The program's actions (each confirmed, the last one undoable) are in coaching.coach.actions.
+The program's actions (each confirmed, the last one undoable) are in coaching.coach.views.actions.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Booking the free movement assessment, what the red-flag screen keeps, and the clock's
-work; and the building blocks every write that takes a time shares (manage_services.py
-moves and cancels a booking, waitlist_services.py holds times for the waitlist).
+work; and the building blocks every write that takes a time shares (services/manage.py
+moves and cancels a booking, services/waitlist.py holds times for the waitlist;
+services/coach.py records how a call went and starts a program).
 
 Each write is one transaction. On PostgreSQL an exclusion constraint makes an
 overlapping booking or hold impossible, and a partial unique index allows one

@@ -1,7 +1,7 @@
 """The visitor's forms for the assessment: the intake with its red-flag screen, a contact
 request, the waitlist, managing a booking; and the time zones both sides pick from.
 
-The coach's forms (outcomes, availability) are in coach_forms.py.
+The coach's forms (outcomes, availability) are in forms/coach.py.
 """
 
 from __future__ import annotations

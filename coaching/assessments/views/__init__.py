@@ -1,8 +1,8 @@
 """The visitor books the free movement assessment: free times, the booking form with its
 safety check (red flags), and a contact request after a "see a doctor first".
 
-The waitlist and its held times are in waitlist_views.py; the booking's private pages
-(manage, .ics, outcome) in manage_views.py.
+The waitlist and its held times are in views/waitlist.py; the booking's private pages
+(manage, .ics, outcome) in views/manage.py; the coach's pages in views/coach.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from coaching.accounts.roles import HtmxRequest
 from coaching.accounts.services import Attempt, give_back, spend_booking
 from coaching.assessments import links, selectors
 from coaching.assessments.forms import COMMON_ZONES, ContactForm, IntakeForm
-from coaching.assessments.manage_services import resend_manage_link
 from coaching.assessments.models import ScreenOut
 from coaching.assessments.services import (
     AlreadyBooked,
@@ -36,6 +35,7 @@ from coaching.assessments.services import (
     record_screen_out,
     save_contact_request,
 )
+from coaching.assessments.services.manage import resend_manage_link
 from coaching.assessments.slots import (
     Slot,
     group_by_day_and_part,

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from coaching.accounts.services import spend_booking
 from coaching.assessments import links
 from coaching.assessments.forms import IntakeForm, WaitlistForm
-from coaching.assessments.manage_views import by_token
 from coaching.assessments.models import Assessment
 from coaching.assessments.services import AlreadyBooked, SlotTaken
+from coaching.assessments.services.waitlist import confirm_hold, decline_hold, join_waitlist
 from coaching.assessments.slots import Slot
 from coaching.assessments.views import (
     already_booked,
@@ -23,7 +23,7 @@ from coaching.assessments.views import (
     screened_out,
     visitor_zone,
 )
-from coaching.assessments.waitlist_services import confirm_hold, decline_hold, join_waitlist
+from coaching.assessments.views.manage import by_token
 from coaching.middleware import no_store
 
 

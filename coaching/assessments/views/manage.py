@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coaching.accounts.services import Attempt, give_back, spend_link_guess
 from coaching.assessments import calendars, links, selectors
 from coaching.assessments.forms import ManageBookingForm
-from coaching.assessments.manage_services import (
+from coaching.assessments.models import Assessment
+from coaching.assessments.services import BookingError, SlotTaken
+from coaching.assessments.services.manage import (
     cancel_assessment,
     cancel_is_late,
     reschedule_assessment,
 )
-from coaching.assessments.models import Assessment
-from coaching.assessments.services import BookingError, SlotTaken
 from coaching.assessments.slots import Slot, group_by_day_and_part, parse_slot
 from coaching.assessments.views import too_many
 from coaching.middleware import no_store
