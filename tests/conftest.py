@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from clients.models import Client
 from coaching.models import User
 from tests.factories import make_client, make_coach, make_user
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`TEST_CLOCK=02:30 make test` runs the whole suite with the clock set to that time of
+    the studio's day (today's date; `TEST_CLOCK="2027-03-28 00:30"` for a given day), ticking,
+    so a test that only passes at some hours is found on any machine. CI's SQLite pass runs
+    in the small hours, before check-ins open."""
+    wanted = os.environ.get("TEST_CLOCK", "")
+    if not wanted:
+        return
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\d )?([01]\d|2[0-3]):([0-5]\d)", wanted)
+    if not match:
+        raise pytest.UsageError(f"TEST_CLOCK={wanted!r}: give HH:MM or YYYY-MM-DD HH:MM.")
+    zone = ZoneInfo(os.environ.get("TIME_ZONE", "Europe/London"))
+    day = date.fromisoformat(match[1].strip()) if match[1] else datetime.now(zone).date()
+    target = datetime.combine(day, time(int(match[2]), int(match[3])), tzinfo=zone)
+    traveller = time_machine.travel(target, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client as HttpClient
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
+from time_machine import TimeMachineFixture
 
 from clients.models import (
     CheckIn,
@@ -655,9 +656,13 @@ def test_answering_the_check_in_makes_a_fixed_number_of_queries(
     assert writes and all(begin < i < end for i in writes)
 
 
-def test_pain_is_explained_where_it_is_entered(as_a: HttpClient, client_a: Client) -> None:
+def test_pain_is_explained_where_it_is_entered(
+    as_a: HttpClient, client_a: Client, time_machine: TimeMachineFixture
+) -> None:
     """The log form's and the check-in's 0-10 buttons carry their zone in words as well as
     colour, each under one sentence of the rule."""
+    # At noon: the check-in for yesterday's session is open from 04:00.
+    time_machine.move_to(datetime.combine(client_a.today(), time(12), ZoneInfo(client_a.zone)))
     log = as_a.get("/me/log/").content.decode()
     assert "Some pain is fine: up to 5 out of 10" in log
     for n, zone, words in [(0, "safe", "safe"), (3, "ok", "acceptable"), (7, "high", "too much")]:

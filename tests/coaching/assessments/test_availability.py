@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from coaching.models import AvailabilityWindow, TimeOff, User
 
@@ -167,7 +168,14 @@ def test_time_off_is_read_and_shown_in_the_coachs_own_zone(client: HttpClient, c
     assert f'value="{day}T09:00"' in page
 
 
-def test_a_week_preview_shows_the_free_times_that_result(client: HttpClient, coach: User) -> None:
+def test_a_week_preview_shows_the_free_times_that_result(
+    client: HttpClient, coach: User, time_machine: TimeMachineFixture
+) -> None:
+    # At noon today's 09:00 has gone and next week's is inside the 7 days (with 12 h notice,
+    # before 09:00 neither would be).
+    time_machine.move_to(
+        datetime.combine(timezone.localdate(), time(12), timezone.get_current_timezone())
+    )
     AvailabilityWindow.objects.create(
         coach=coach.coach_profile,
         weekday=timezone.localdate().weekday(),
