@@ -4,7 +4,7 @@ queued once however often tick runs, skipped after a cancel, queued again after 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from coaching.assessments.selectors import available_slots
 from coaching.assessments.services import book_assessment, due_work
@@ -109,9 +110,13 @@ def test_a_move_queues_the_reminders_again_for_the_new_time(
 
 
 def test_a_booking_made_within_a_day_gets_only_the_hour_reminder(
-    open_coach: User, django_capture_on_commit_callbacks: Any
+    open_coach: User, django_capture_on_commit_callbacks: Any, time_machine: TimeMachineFixture
 ) -> None:
-    booking = book_days_ahead(0.6)
+    # At 20:00 tomorrow's 09:00 is 13 hours away: past the notice, within the day.
+    evening = datetime.combine(timezone.localdate(), time(20), timezone.get_current_timezone())
+    time_machine.move_to(evening)
+    booking = book_days_ahead(0.5)
+    assert booking.starts_at - evening < timedelta(hours=24)
     with django_capture_on_commit_callbacks(execute=True):
         assert due_work(booking.starts_at - timedelta(hours=12)).reminders == 0
         assert due_work(booking.starts_at - timedelta(minutes=70)).reminders == 1
