@@ -84,10 +84,8 @@
     const chapter = event.target.closest("[data-seek]"), video = chapter && document.getElementById(chapter.dataset.video);
     if (video) { event.preventDefault(); video.currentTime = +chapter.dataset.seek; video.play(); }
   });
-  // "5:09 AM" where the phone keeps a 12-hour clock, "05:09" where it keeps 24 hours.
   const clock = () => document.querySelectorAll("time[data-zone]").forEach((t) => {
-    const h12 = new Intl.DateTimeFormat(undefined, { hour: "numeric" }).resolvedOptions().hour12;
-    t.textContent = new Intl.DateTimeFormat(undefined, { hour: h12 ? "numeric" : "2-digit", minute: "2-digit", timeZone: t.dataset.zone }).format(new Date(t.dateTime));
+    t.textContent = new Intl.DateTimeFormat(undefined, { timeStyle: "short", timeZone: t.dataset.zone }).format(new Date(t.dateTime));
   });
   document.addEventListener("htmx:afterSettle", clock);
   addEventListener("online", send);
