@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client as HttpClient
 from django.utils import timezone
 from icalendar import Calendar
+from time_machine import TimeMachineFixture
 
 from coaching.assessments.selectors import available_slots
 from coaching.models import Assessment, AvailabilityWindow, User
@@ -246,8 +247,13 @@ def test_a_time_that_is_not_free_keeps_the_answers_and_offers_the_nearest(
 
 
 def test_a_slot_taken_meanwhile_keeps_every_answer_and_offers_the_nearest_times(
-    client: HttpClient, open_coach: User
+    client: HttpClient, open_coach: User, time_machine: TimeMachineFixture
 ) -> None:
+    # At noon the first free times are tomorrow's from 09:00, so slots[1] to slots[5] are one
+    # unbroken morning (at other hours slots[3] may open a day, with no neighbours before it).
+    time_machine.move_to(
+        datetime.combine(timezone.localdate(), time(12), timezone.get_current_timezone())
+    )
     slots = available_slots()
     taken = slots[3]
     book(client, taken.value, email="first@example.com")
